@@ -1,0 +1,67 @@
+# milvus-coord: `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+GO ?= go
+
+# Pinned tools, built from the Go module proxy into .tools/ (once; later runs reuse them).
+TOOLS := $(CURDIR)/.tools
+HELM_VERSION := v3.22.0
+HELM := $(TOOLS)/helm-$(HELM_VERSION)/helm
+# >>> apiserver tools (tools/ has its own go.mod)
+# KUBE_VERSION must match k8s.io/kubernetes in tools/go.mod (its staging modules are
+# pinned there to the matching v0.x); ETCD_VERSION must match go.etcd.io/etcd/server/v3
+# in tools/etcd/go.mod, a module of its own so kube-apiserver's etcd v3.7 libraries
+# do not lift it.
+KUBE_VERSION := v1.37.2
+KUBE_APISERVER := $(TOOLS)/kube-apiserver-$(KUBE_VERSION)/kube-apiserver
+KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+  -X k8s.io/component-base/version.gitMajor=$(word 1,$(subst ., ,$(KUBE_VERSION:v%=%))) \
+  -X k8s.io/component-base/version.gitMinor=$(word 2,$(subst ., ,$(KUBE_VERSION:v%=%))) \
+  -X k8s.io/component-base/version.gitTreeState=clean
+ETCD_VERSION := v3.6.16
+ETCD := $(TOOLS)/etcd-$(ETCD_VERSION)/etcd
+# <<< apiserver tools
+
+# Tests find the pinned tools through these; they fail (never skip) without them.
+export MILVUS_COORD_HELM := $(HELM)
+export MILVUS_COORD_KUBE_APISERVER := $(KUBE_APISERVER)
+export MILVUS_COORD_ETCD := $(ETCD)
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: check
+check: ## Run valuescheck on the chart's default values (the embedded chart).
+	$(GO) run ./cmd/valuescheck charts/milvus-coord/values.yaml
+
+.PHONY: build
+build: ## Build bin/valuescheck.
+	$(GO) build -trimpath -o bin/valuescheck ./cmd/valuescheck
+
+.PHONY: test
+test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm and real API server.
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.tools/*')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+.PHONY: update
+update: tools ## Rewrite golden files and generated schema (review the diff before committing).
+	$(GO) test -count=1 ./... -update
+
+.PHONY: tools
+tools: $(HELM) $(KUBE_APISERVER) $(ETCD) ## Build the pinned Helm, kube-apiserver and etcd.
+
+$(HELM):
+	@echo "building helm $(HELM_VERSION) into $(@D) (about 100 s the first time)"
+	GOBIN=$(@D) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+
+$(KUBE_APISERVER):
+	@echo "building kube-apiserver $(KUBE_VERSION) into $(@D) (about 5 min on 2 cores the first time)"
+	cd tools && $(GO) build -trimpath -ldflags '$(KUBE_LDFLAGS)' -o $@ k8s.io/kubernetes/cmd/kube-apiserver
+
+$(ETCD):
+	@echo "building etcd $(ETCD_VERSION) into $(@D) (about 90 s on 2 cores the first time)"
+	cd tools/etcd && $(GO) build -trimpath -buildvcs=false -o $@ .

@@ -1,0 +1,354 @@
+package valuesschema
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Coordinator describes one coordinator values block.
+type Coordinator struct {
+	Key        string // values key, e.g. rootCoordinator
+	Role       string // Milvus role or roles it runs, for descriptions
+	ConfigKey  string // Milvus config section of enableActiveStandby, for descriptions
+	Port       int    // default gRPC port
+	Separate   bool   // a separate coordinator (not mixCoordinator)
+	portDetail string
+}
+
+// Coordinators are the chart's coordinator blocks, in render order.
+var Coordinators = []Coordinator{
+	{Key: "rootCoordinator", Role: "rootcoord", ConfigKey: "rootCoord", Port: 53100, Separate: true},
+	{Key: "queryCoordinator", Role: "querycoord", ConfigKey: "queryCoord", Port: 19531, Separate: true},
+	{Key: "dataCoordinator", Role: "datacoord", ConfigKey: "dataCoord", Port: 13333, Separate: true},
+	{Key: "mixCoordinator", Role: "mixcoord", ConfigKey: "rootCoord, queryCoord and dataCoord", Port: 53100,
+		portDetail: " The querycoord and datacoord ports come from queryCoordinator.service.port and dataCoordinator.service.port."},
+}
+
+// Build returns the chart's values schema. defaults, the chart's parsed
+// values.yaml, supplies the "default" of every property it sets.
+func Build(defaults map[string]any) *Schema {
+	kube := newKubeTypes()
+	props := map[string]*Schema{
+		"nameOverride":     str("Override the chart name in resource names."),
+		"fullnameOverride": str("Override the full resource name prefix (release name and chart name)."),
+		"image": object("Container image.", map[string]*Schema{
+			"all": object("The Milvus image every coordinator runs.", map[string]*Schema{
+				"repository": nonEmpty("Milvus image repository."),
+				"tag": nonEmpty("Milvus image tag, a string (quote versions such as \"2.4\"). " +
+					"Its version selects the coordinator commands: 2.6 and later only have mixcoord."),
+				"pullPolicy": enum("Image pull policy.", "Always", "IfNotPresent", "Never"),
+			}),
+			"pullSecrets": kube.schema([]corev1.LocalObjectReference{}, "Image pull secrets (`- name: regcred`)."),
+		}),
+		"milvus": object("Milvus configuration the chart owns, written to the user.yaml of every coordinator.", map[string]*Schema{
+			"etcd": object("Milvus etcd settings.", map[string]*Schema{
+				"rootPath": nonEmpty("etcd.rootPath: the key prefix of this Milvus instance in etcd; " +
+					"coordinator sessions live under <rootPath>/meta/session/. Must match the rest of the cluster."),
+			}),
+			"session": object("Coordinator sessions in etcd.", map[string]*Schema{
+				"ttl": integer("common.session.ttl in seconds: the lease of every coordinator session. "+
+					"After a crash the standby takes over once it expires.", 1, 3600),
+			}),
+			"gracefulStopTimeout": integer("common.gracefulStopTimeout in seconds; pods get 30 s more "+
+				"(terminationGracePeriodSeconds) so a stopping coordinator always revokes its lease.", 1, 86400),
+			"extraConfig": {
+				Description: "Extra Milvus configuration merged over the generated user.yaml. It is Milvus' own " +
+					"namespace, so any key is accepted; `<coord>.enableActiveStandby` must be a boolean equal to " +
+					"the block's activeStandby.enabled.",
+				Type: "object",
+				Properties: map[string]*Schema{
+					"rootCoord":  extraCoordConfig("rootCoord"),
+					"queryCoord": extraCoordConfig("queryCoord"),
+					"dataCoord":  extraCoordConfig("dataCoord"),
+				},
+			},
+		}),
+		"extraConfigFiles": object("Upstream-compatible extra config files.", map[string]*Schema{
+			"user.yaml": str("Milvus user.yaml text, merged over the generated user.yaml before milvus.extraConfig."),
+		}),
+		"externalEtcd": object("The etcd the Milvus cluster uses.", map[string]*Schema{
+			"enabled": alwaysTrue("Always true: the coordinators use an existing etcd. Kept for compatibility with the upstream chart."),
+			"endpoints": {
+				Description: "etcd endpoints (host:port), the ones the rest of the Milvus cluster uses.",
+				Type:        "array",
+				MinItems:    ptr(1),
+				Items: &Schema{
+					Description: "An etcd endpoint, host:port.",
+					Type:        "string",
+					Pattern:     `^(https?://)?[^\s,/]+:[0-9]{1,5}$`,
+				},
+			},
+		}),
+		"externalS3": object("The object storage the Milvus cluster uses (minio.* in user.yaml).", map[string]*Schema{
+			"enabled":        alwaysTrue("Always true: the coordinators use an existing object storage. Kept for compatibility with the upstream chart."),
+			"host":           nonEmpty("minio.address: object storage host."),
+			"port":           port("minio.port: object storage port."),
+			"bucketName":     nonEmpty("minio.bucketName."),
+			"rootPath":       str("minio.rootPath: key prefix inside the bucket."),
+			"useSSL":         boolean("minio.useSSL: reach the object storage over TLS."),
+			"useIAM":         boolean("minio.useIAM: use IAM credentials instead of access keys."),
+			"cloudProvider":  enum("minio.cloudProvider.", "aws", "gcp", "aliyun", "azure", "gcpnative", "tencent"),
+			"iamEndpoint":    str("minio.iamEndpoint; empty for the provider's default."),
+			"region":         str("minio.region; empty for the provider's default."),
+			"useVirtualHost": boolean("minio.useVirtualHost: virtual-host-style bucket addressing."),
+			"accessKey":      str("Access key, stored in a chart-made Secret. Ignored when existingSecret is set."),
+			"secretKey":      str("Secret key, stored in a chart-made Secret. Ignored when existingSecret is set."),
+			"existingSecret": str("An existing Secret with keys accesskey and secretkey; the chart then makes none for S3."),
+		}),
+		"externalPulsar": object("Pulsar as the message queue.", map[string]*Schema{
+			"enabled":        boolean("Use Pulsar (mq.type: pulsar). Exactly one of externalPulsar and externalKafka is enabled."),
+			"host":           nonEmpty("pulsar.address: broker host."),
+			"port":           port("pulsar.port: broker port."),
+			"maxMessageSize": integer("pulsar.maxMessageSize in bytes.", 1, 1<<31-1),
+			"tenant":         nonEmpty("pulsar.tenant."),
+			"namespace":      nonEmpty("pulsar.namespace."),
+			"authPlugin":     str("pulsar.authPlugin; empty for none."),
+			"authParams":     str("pulsar.authParams, stored in a chart-made Secret. Ignored when existingSecret is set."),
+			"existingSecret": str("An existing Secret with key authparams; the chart then makes none for Pulsar."),
+		}),
+		"externalKafka": object("Kafka as the message queue.", map[string]*Schema{
+			"enabled":          boolean("Use Kafka (mq.type: kafka). Exactly one of externalPulsar and externalKafka is enabled."),
+			"brokerList":       str("kafka.brokerList: bootstrap servers, comma separated."),
+			"securityProtocol": enum("kafka.securityProtocol.", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+			"sasl": object("SASL authentication.", map[string]*Schema{
+				"mechanisms": enum("kafka.saslMechanisms.", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "GSSAPI", "OAUTHBEARER"),
+				"username":   str("kafka.saslUsername."),
+				"password":   str("kafka.saslPassword, stored in a chart-made Secret. Ignored when existingSecret is set."),
+			}),
+			"existingSecret": str("An existing Secret with key saslpassword; the chart then makes none for Kafka."),
+		}),
+		"podAntiAffinity": object("Pod anti-affinity for coordinators with more than one replica.", map[string]*Schema{
+			"mode": enum("soft (preferred), hard (required: a replica stays Pending rather than share a node) "+
+				"or none (replicas may share a node, which is not HA).", "soft", "hard", "none"),
+			"topologyKey": nonEmpty("Node label the replicas spread across (kubernetes.io/hostname, topology.kubernetes.io/zone)."),
+		}),
+		"podDisruptionBudget": object("PodDisruptionBudgets.", map[string]*Schema{
+			"enabled": boolean("A PodDisruptionBudget (maxUnavailable 1) for every coordinator with more than one replica."),
+		}),
+		"minReadySeconds": integer("Seconds a new active-standby pod must be Ready before the rollout goes on.", 0, 3600),
+		"startupProbe":    probe("TCP startup probe on the metrics port 9091."),
+		"livenessProbe":   probe("TCP liveness probe on the metrics port 9091."),
+		"readinessProbe":  probe("HTTP readiness probe on /healthz of the metrics port 9091 (a STANDBY coordinator is Ready too)."),
+		"serviceAccount": object("The coordinators' ServiceAccount (no API token is mounted).", map[string]*Schema{
+			"create":      boolean("Make a ServiceAccount."),
+			"name":        str("ServiceAccount name; empty for the release's full name."),
+			"annotations": stringMap("ServiceAccount annotations."),
+		}),
+		"networkPolicy": object("An ingress NetworkPolicy for the coordinators.", map[string]*Schema{
+			"enabled":           boolean("Make the NetworkPolicy."),
+			"milvusPodSelector": kube.schema(metav1.LabelSelector{}, "Pods of the Milvus instance that may reach the coordinator gRPC ports."),
+			"metrics": object("Who may scrape the metrics port 9091.", map[string]*Schema{
+				"namespaceSelector": kube.schema(metav1.LabelSelector{}, "Namespaces whose pods may scrape the metrics port."),
+			}),
+		}),
+		"securityContext":          kube.schema(corev1.PodSecurityContext{}, "Default pod securityContext of every coordinator."),
+		"containerSecurityContext": kube.schema(corev1.SecurityContext{}, "Default container securityContext of every coordinator."),
+	}
+	for _, c := range Coordinators {
+		props[c.Key] = coordinator(kube, c)
+	}
+	root := object("Values of the milvus-coord chart: Milvus coordinators with active-standby high availability.", props)
+	root.SchemaURI = "http://json-schema.org/draft-07/schema#"
+	root.Title = "milvus-coord values"
+	root.AllOf = []*Schema{mixCoordinatorExclusive(), oneMessageQueue()}
+	root.Definitions = kube.definitions
+	setDefaults(root, defaults)
+	return root
+}
+
+func coordinator(kube *kubeTypes, c Coordinator) *Schema {
+	what := "Deploy " + c.Role + "."
+	if !c.Separate {
+		what = "Deploy rootcoord, querycoord and datacoord in one pod (mixcoord). Never together with a separate coordinator."
+	}
+	s := object("The "+c.Role+" coordinator.", map[string]*Schema{
+		"enabled":  boolean(what),
+		"replicas": integer("Number of pods. More than one requires activeStandby.enabled: true.", 0, 100),
+		"activeStandby": object("Active-standby mode.", map[string]*Schema{
+			"enabled": boolean("Active-standby (" + c.ConfigKey + ".enableActiveStandby): replicas elect one ACTIVE " +
+				"through etcd, the others wait as STANDBY and take over when it goes."),
+		}),
+		"resources":                 kube.schema(corev1.ResourceRequirements{}, "Container resources."),
+		"nodeSelector":              stringMap("Node labels the pods must match."),
+		"affinity":                  kube.schema(corev1.Affinity{}, "Pod affinity; a podAntiAffinity here replaces the chart's."),
+		"tolerations":               kube.schema([]corev1.Toleration{}, "Pod tolerations."),
+		"topologySpreadConstraints": kube.schema([]corev1.TopologySpreadConstraint{}, "Pod topology spread constraints."),
+		"extraEnv":                  kube.schema([]corev1.EnvVar{}, "Extra container environment variables."),
+		"annotations":               stringMap("Pod annotations."),
+		"strategy":                  strategy(),
+		"securityContext":           kube.schema(corev1.PodSecurityContext{}, "Pod securityContext; empty for the global securityContext."),
+		"containerSecurityContext":  kube.schema(corev1.SecurityContext{}, "Container securityContext; empty for the global containerSecurityContext."),
+		"service": object("The coordinator's Service (metrics and debugging; peers find the ACTIVE coordinator through etcd).", map[string]*Schema{
+			"port":        port("gRPC port, on the container and the Service." + c.portDetail),
+			"annotations": stringMap("Service annotations."),
+			"labels":      stringMap("Service labels."),
+		}),
+	})
+	s.AllOf = []*Schema{replicasNeedStandby(), nonHAIsRecreate()}
+	return s
+}
+
+// replicasNeedStandby: an enabled coordinator with replicas > 1 must run
+// active-standby; otherwise the second pod crash-loops on the session key.
+func replicasNeedStandby() *Schema {
+	return &Schema{
+		If: &Schema{
+			Properties: map[string]*Schema{"enabled": {Const: true}, "replicas": {Minimum: ptr(2.0)}},
+			Required:   []string{"enabled", "replicas"},
+		},
+		Then: &Schema{
+			Properties: map[string]*Schema{"activeStandby": {
+				Properties: map[string]*Schema{"enabled": {Const: true}},
+				Required:   []string{"enabled"},
+			}},
+			Required: []string{"activeStandby"},
+		},
+	}
+}
+
+// nonHAIsRecreate: without active-standby two pods must never overlap, so a user
+// strategy can only be Recreate, with no rollingUpdate block.
+func nonHAIsRecreate() *Schema {
+	return &Schema{
+		If: &Schema{
+			Properties: map[string]*Schema{"activeStandby": {
+				Properties: map[string]*Schema{"enabled": {Const: false}},
+				Required:   []string{"enabled"},
+			}},
+			Required: []string{"activeStandby"},
+		},
+		Then: &Schema{
+			Properties: map[string]*Schema{"strategy": {
+				Properties: map[string]*Schema{"type": {Const: "Recreate"}},
+				Not:        &Schema{Required: []string{"rollingUpdate"}},
+			}},
+		},
+	}
+}
+
+// mixCoordinatorExclusive: mixcoord registers the same roles as the separate
+// coordinators, so they never run together.
+func mixCoordinatorExclusive() *Schema {
+	off := map[string]*Schema{}
+	for _, c := range Coordinators {
+		if c.Separate {
+			off[c.Key] = &Schema{Properties: map[string]*Schema{"enabled": {Const: false}}}
+		}
+	}
+	return &Schema{
+		If: &Schema{
+			Properties: map[string]*Schema{"mixCoordinator": {
+				Properties: map[string]*Schema{"enabled": {Const: true}},
+				Required:   []string{"enabled"},
+			}},
+			Required: []string{"mixCoordinator"},
+		},
+		Then: &Schema{Properties: off},
+	}
+}
+
+// oneMessageQueue: exactly one of Pulsar and Kafka, and Kafka with brokers.
+func oneMessageQueue() *Schema {
+	pulsar := func(enabled bool) *Schema {
+		return &Schema{Properties: map[string]*Schema{"externalPulsar": {
+			Properties: map[string]*Schema{"enabled": {Const: enabled}},
+		}}}
+	}
+	kafka := pulsar(false)
+	kafka.Properties["externalKafka"] = &Schema{Properties: map[string]*Schema{"brokerList": {MinLength: ptr(1)}}}
+	return &Schema{
+		If: &Schema{
+			Properties: map[string]*Schema{"externalKafka": {
+				Properties: map[string]*Schema{"enabled": {Const: true}},
+				Required:   []string{"enabled"},
+			}},
+			Required: []string{"externalKafka"},
+		},
+		Then: kafka,
+		Else: pulsar(true),
+	}
+}
+
+func strategy() *Schema {
+	s := object("Deployment strategy, merged over the chart's (RollingUpdate maxSurge 1 maxUnavailable 0 with "+
+		"active-standby; Recreate without, where it must stay Recreate).", map[string]*Schema{
+		"type": enum("Strategy type.", "RollingUpdate", "Recreate"),
+		"rollingUpdate": object("Rolling update parameters (RollingUpdate only).", map[string]*Schema{
+			"maxSurge":       intOrPercent("Pods created above replicas during a rollout."),
+			"maxUnavailable": intOrPercent("Pods that may be unavailable during a rollout."),
+		}),
+	})
+	s.If = &Schema{Properties: map[string]*Schema{"type": {Const: "Recreate"}}, Required: []string{"type"}}
+	s.Then = &Schema{Not: &Schema{Required: []string{"rollingUpdate"}}}
+	return s
+}
+
+func extraCoordConfig(section string) *Schema {
+	return &Schema{
+		Description: section + " settings.",
+		Type:        "object",
+		Properties: map[string]*Schema{
+			"enableActiveStandby": boolean(section + ".enableActiveStandby; set it through the block's activeStandby.enabled instead."),
+		},
+	}
+}
+
+func probe(description string) *Schema {
+	return object(description, map[string]*Schema{
+		"enabled":          boolean("Run the probe."),
+		"periodSeconds":    integer("Seconds between probes.", 1, 3600),
+		"timeoutSeconds":   integer("Seconds before a probe times out.", 1, 3600),
+		"failureThreshold": integer("Failures in a row that count as failed.", 1, 1000),
+	})
+}
+
+func object(description string, props map[string]*Schema) *Schema {
+	return &Schema{Description: description, Type: "object", Properties: props, AdditionalProperties: false}
+}
+
+func str(description string) *Schema { return &Schema{Description: description, Type: "string"} }
+
+func nonEmpty(description string) *Schema {
+	return &Schema{Description: description, Type: "string", MinLength: ptr(1)}
+}
+
+func boolean(description string) *Schema { return &Schema{Description: description, Type: "boolean"} }
+
+func alwaysTrue(description string) *Schema {
+	return &Schema{Description: description, Type: "boolean", Const: true}
+}
+
+func integer(description string, minimum, maximum float64) *Schema {
+	return &Schema{Description: description, Type: "integer", Minimum: &minimum, Maximum: &maximum}
+}
+
+func port(description string) *Schema { return integer(description, 1, 65535) }
+
+func enum(description string, values ...any) *Schema {
+	return &Schema{Description: description, Type: "string", Enum: values}
+}
+
+func stringMap(description string) *Schema {
+	return &Schema{Description: description, Type: "object", AdditionalProperties: &Schema{Type: "string"}}
+}
+
+func intOrPercent(description string) *Schema {
+	return &Schema{Description: description, Type: []string{"integer", "string"}, Pattern: `^[0-9]+%$`, Minimum: ptr(0.0)}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// setDefaults records the chart's default values on the properties they set.
+func setDefaults(s *Schema, defaults map[string]any) {
+	for key, value := range defaults {
+		p := s.Property(key)
+		if p == nil {
+			continue
+		}
+		if m, ok := value.(map[string]any); ok && len(p.Properties) > 0 {
+			setDefaults(p, m)
+			continue
+		}
+		p.Default = value
+	}
+}
