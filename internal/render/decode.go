@@ -1,0 +1,117 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	sigsjson "sigs.k8s.io/json"
+	"sigs.k8s.io/yaml"
+
+	"github.com/milvus-coord/milvus-coord/internal/finding"
+)
+
+// Rule IDs of findings about rendered objects.
+const (
+	RuleTemplate      = "render-template"      // the chart does not render: a template error or a `fail` guard
+	RuleTyped         = "render-typed"         // a rendered object the Kubernetes API would refuse to decode
+	RuleHAInvariant   = "render-ha-invariant"  // a rendered coordinator that breaks active-standby safety
+	RuleHADegraded    = "render-ha-degraded"   // a rendered HA coordinator without its rollout, budget or spread
+	RuleUncheckedKind = "render-unchecked-kind" // an object of a kind the typed check does not know
+)
+
+// scheme knows the API types a coordinator chart renders. It is built from the
+// few groups needed, not client-go's full scheme, to keep process start fast.
+var scheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{
+		corev1.AddToScheme, appsv1.AddToScheme, policyv1.AddToScheme, networkingv1.AddToScheme,
+		batchv1.AddToScheme, autoscalingv2.AddToScheme, rbacv1.AddToScheme,
+	} {
+		if err := add(s); err != nil {
+			panic(err) // unreachable: the groups are registered into a new scheme
+		}
+	}
+	return s
+}()
+
+// Object is a rendered manifest decoded into its API type.
+type Object struct {
+	Template string         // the template that produced it, e.g. milvus-coord/templates/deployment.yaml
+	Object   runtime.Object // nil when it could not be decoded
+}
+
+// Decode decodes every manifest strictly into its Kubernetes API type, the way
+// the API server reads it: case-sensitive field names, unknown and duplicate
+// fields refused, quantities and int-or-string values parsed. Each problem is
+// a finding at the template that produced the object.
+func Decode(manifests []Manifest) ([]Object, []finding.Finding) {
+	var objs []Object
+	var out []finding.Finding
+	for _, m := range manifests {
+		at := finding.Origin{File: m.Name}
+		name := manifestName(m)
+		if m.Head == nil || m.Head.Version == "" || m.Head.Kind == "" {
+			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at,
+				Message: "a rendered object has no apiVersion or kind: Kubernetes refuses it",
+				Fix:     "give every object in the template an apiVersion and a kind"})
+			continue
+		}
+		gvk := schema.FromAPIVersionAndKind(m.Head.Version, m.Head.Kind)
+		obj, err := scheme.New(gvk)
+		if err != nil {
+			out = append(out, finding.Finding{Rule: RuleUncheckedKind, Severity: finding.Warning, Origin: at,
+				Message: fmt.Sprintf("%s is of kind %s %s, which the typed check does not know: it was not checked", name, m.Head.Version, m.Head.Kind),
+				Fix:     "check the object against the API reference of " + m.Head.Version})
+			objs = append(objs, Object{Template: m.Name})
+			continue
+		}
+		if err := decodeStrict([]byte(m.Content), obj); err != nil {
+			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at,
+				Message: fmt.Sprintf("%s does not decode as %s %s: %s; the API server would refuse it", name, m.Head.Version, m.Head.Kind, err),
+				Fix:     "correct the field in the template (or the value it renders)"})
+			objs = append(objs, Object{Template: m.Name})
+			continue
+		}
+		objs = append(objs, Object{Template: m.Name, Object: obj})
+	}
+	return objs, out
+}
+
+func decodeStrict(content []byte, obj runtime.Object) error {
+	data, err := yaml.YAMLToJSON(content)
+	if err != nil {
+		return err
+	}
+	strict, err := sigsjson.UnmarshalStrict(data, obj)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if len(strict) > 0 {
+		msgs := make([]string, len(strict))
+		for i, e := range strict {
+			msgs[i] = strings.TrimPrefix(e.Error(), "json: ")
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+func manifestName(m Manifest) string {
+	if m.Head != nil && m.Head.Metadata != nil && m.Head.Metadata.Name != "" {
+		return m.Head.Kind + " " + m.Head.Metadata.Name
+	}
+	if m.Head != nil && m.Head.Kind != "" {
+		return "a " + m.Head.Kind
+	}
+	return "an object"
+}

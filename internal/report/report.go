@@ -1,0 +1,78 @@
+// Package report writes check results in the formats valuescheck offers, one
+// format per file: text (a compiler's), json, github (workflow annotations)
+// and sarif (2.1.0, for code-scanning UIs).
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/milvus-coord/milvus-coord/internal/check"
+	"github.com/milvus-coord/milvus-coord/internal/finding"
+)
+
+// File is the result of checking one values file (or the layers alone).
+type File struct {
+	Name     string            // the file checked, as the user named it
+	Findings []finding.Finding // sorted
+}
+
+// Options shape every format.
+type Options struct {
+	Strict  bool   // warnings fail
+	Quiet   bool   // only what fails, no summaries
+	Version string // valuescheck's version, for formats that record the tool
+}
+
+// Format writes the results of one run.
+type Format func(w io.Writer, files []File, opts Options) error
+
+var formats = map[string]Format{
+	"text":   Text,
+	"json":   JSON,
+	"github": GitHub,
+	"sarif":  SARIF,
+}
+
+// Names lists the formats, sorted.
+func Names() []string {
+	names := make([]string, 0, len(formats))
+	for n := range formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup returns the named format, or an error listing the valid ones.
+func Lookup(name string) (Format, error) {
+	if f, ok := formats[name]; ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("unknown output format %q (valid: %s)", name, strings.Join(Names(), ", "))
+}
+
+// shown returns the findings a format prints: with Quiet only those that fail.
+func shown(fs []finding.Finding, opts Options) []finding.Finding {
+	if !opts.Quiet {
+		return fs
+	}
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.Severity == finding.Error || opts.Strict {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ruleInfo returns the catalog entry of every rule ID, by ID.
+func ruleInfo() map[string]check.RuleInfo {
+	out := map[string]check.RuleInfo{}
+	for _, r := range check.Catalog() {
+		out[r.ID] = r
+	}
+	return out
+}

@@ -1,0 +1,317 @@
+// Package schema validates merged values against the chart's values.schema.json
+// (draft-07, with github.com/xeipuuv/gojsonschema) and turns every violation into
+// a finding at the values path it concerns, with the schema's own description of
+// that value and, for an unknown key, the key that was probably meant.
+package schema
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/milvus-coord/milvus-coord/internal/finding"
+	"github.com/milvus-coord/milvus-coord/internal/values"
+	"github.com/milvus-coord/milvus-coord/internal/valuesschema"
+)
+
+// Rule IDs of schema findings.
+const (
+	RuleUnknownKey = "schema-unknown-key" // a key the chart does not know
+	RuleType       = "schema-type"        // a value of the wrong type
+	RuleValue      = "schema-value"       // a value out of range, not in the allowed set, or not allowed with others
+)
+
+// Validator validates values against one compiled schema. It is safe for
+// concurrent use.
+type Validator struct {
+	compiled *gojsonschema.Schema
+	tree     *valuesschema.Schema
+}
+
+// Compile compiles a values.schema.json document.
+func Compile(raw []byte) (*Validator, error) {
+	compiled, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewBytesLoader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("values.schema.json: %w", err)
+	}
+	var tree valuesschema.Schema
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		return nil, fmt.Errorf("values.schema.json: %w", err)
+	}
+	return &Validator{compiled: compiled, tree: &tree}, nil
+}
+
+// wrappers are errors that only say a sub-schema failed; the errors inside
+// them are reported on their own.
+var wrappers = []string{"condition_then", "condition_else", "number_all_of", "number_any_of", "number_one_of"}
+
+// Validate returns a finding for each violation, with Path set and Origin empty.
+func (v *Validator) Validate(vals map[string]any) []finding.Finding {
+	result, err := v.compiled.Validate(gojsonschema.NewGoLoader(vals))
+	if err != nil {
+		return []finding.Finding{{Rule: RuleType, Severity: finding.Error,
+			Message: "the values cannot be validated: " + err.Error(), Fix: "check the values' types"}}
+	}
+	var out []finding.Finding
+	for _, e := range result.Errors() {
+		if slices.Contains(wrappers, e.Type()) {
+			continue
+		}
+		out = append(out, v.finding(vals, e))
+	}
+	return out
+}
+
+func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError) finding.Finding {
+	segments := contextSegments(e.Context())
+	path := valuesPath(vals, segments)
+	details := e.Details()
+	f := finding.Finding{Severity: finding.Error, Path: path, Rule: RuleValue}
+	describe := func(p string, segs []string) string {
+		if d := v.describe(segs); d != "" {
+			return " (" + p + ": " + strings.TrimSuffix(d, ".") + ")"
+		}
+		return ""
+	}
+	switch e.Type() {
+	case "additional_property_not_allowed":
+		key := fmt.Sprint(details["property"])
+		f.Rule = RuleUnknownKey
+		f.Path = values.Join(path, key)
+		f.Message = fmt.Sprintf("%s is not a value of this chart: Helm refuses values the schema does not know, and a misspelled key would otherwise be silently ignored", f.Path)
+		if s := v.suggest(segments, key); s != "" {
+			f.Fix = fmt.Sprintf("did you mean %s? rename %s to %s", s, key, s)
+		} else {
+			f.Fix = fmt.Sprintf("remove %s; the keys allowed here are %s", key, strings.Join(v.keys(segments), ", "))
+		}
+	case "required":
+		key := fmt.Sprint(details["property"])
+		f.Path = values.Join(path, key)
+		f.Message = fmt.Sprintf("%s is required%s", f.Path, describe(f.Path, append(segments, key)))
+		f.Fix = "set " + f.Path
+	case "invalid_type":
+		f.Rule = RuleType
+		f.Message = fmt.Sprintf("%s is %s %s (%s) but must be %s%s", path, article(fmt.Sprint(details["given"])),
+			details["given"], shortJSON(e.Value()), withArticle(fmt.Sprint(details["expected"])), describe(path, segments))
+		f.Fix = typeFix(path, fmt.Sprint(details["expected"]), e.Value())
+	case "number_not":
+		f.Message = fmt.Sprintf("%s is not allowed in this combination%s", path, describe(path, segments))
+		f.Fix = "change " + path + " as its description says"
+	default:
+		f.Message = fmt.Sprintf("%s %s%s", path, lowerFirst(e.Description()), describe(path, segments))
+		f.Fix = "set " + path + " to an allowed value"
+	}
+	return f
+}
+
+// contextSegments splits a gojsonschema context "(root).a.b.0" into its
+// elements, whatever characters the keys hold.
+func contextSegments(c *gojsonschema.JsonContext) []string {
+	const sep = "\x00"
+	s := c.String(sep)
+	segs := strings.Split(s, sep)
+	return segs[1:] // drop "(root)"
+}
+
+// valuesPath renders schema context segments as a values path, telling list
+// indices from keys by the values themselves.
+func valuesPath(vals map[string]any, segments []string) string {
+	path := ""
+	var cur any = vals
+	for _, seg := range segments {
+		switch c := cur.(type) {
+		case []any:
+			var i int
+			fmt.Sscan(seg, &i)
+			path = values.Index(path, i)
+			if i >= 0 && i < len(c) {
+				cur = c[i]
+			} else {
+				cur = nil
+			}
+		case map[string]any:
+			path = values.Join(path, seg)
+			cur = c[seg]
+		default:
+			path = values.Join(path, seg)
+			cur = nil
+		}
+	}
+	return path
+}
+
+// at returns the schema that applies at segments, following $ref, items and
+// additionalProperties, or nil.
+func (v *Validator) at(segments []string) *valuesschema.Schema {
+	cur := v.resolve(v.tree)
+	for _, seg := range segments {
+		if cur == nil {
+			return nil
+		}
+		switch {
+		case cur.Properties[seg] != nil:
+			cur = cur.Properties[seg]
+		case cur.Items != nil:
+			cur = cur.Items
+		default:
+			if ap, ok := cur.AdditionalProperties.(map[string]any); ok {
+				raw, _ := json.Marshal(ap)
+				var s valuesschema.Schema
+				if json.Unmarshal(raw, &s) != nil {
+					return nil
+				}
+				cur = &s
+			} else {
+				return nil
+			}
+		}
+		cur = v.resolve(cur)
+	}
+	return cur
+}
+
+func (v *Validator) resolve(s *valuesschema.Schema) *valuesschema.Schema {
+	for s != nil && strings.HasPrefix(s.Ref, "#/definitions/") {
+		s = v.tree.Definitions[strings.TrimPrefix(s.Ref, "#/definitions/")]
+	}
+	return s
+}
+
+func (v *Validator) describe(segments []string) string {
+	if len(segments) == 0 {
+		return ""
+	}
+	// The description sits on the property itself, beside a $ref.
+	parent := v.at(segments[:len(segments)-1])
+	if parent == nil {
+		return ""
+	}
+	if p := parent.Properties[segments[len(segments)-1]]; p != nil {
+		return p.Description
+	}
+	return ""
+}
+
+func (v *Validator) keys(segments []string) []string {
+	s := v.at(segments)
+	if s == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// misplaced maps keys users bring from Milvus' config or other charts to the
+// values key that does the job here.
+var misplaced = map[string]string{
+	"enableActiveStandby": "activeStandby.enabled",
+	"replicaCount":        "replicas",
+	"replica":             "replicas",
+}
+
+// suggest returns the allowed key at segments that key most likely meant, or "".
+func (v *Validator) suggest(segments []string, key string) string {
+	allowed := v.keys(segments)
+	if m, ok := misplaced[key]; ok {
+		first, _, _ := strings.Cut(m, ".")
+		if slices.Contains(allowed, first) {
+			return m
+		}
+	}
+	return Closest(key, allowed)
+}
+
+// Closest returns the candidate nearest to key: a case-insensitive match, else
+// the one at the smallest edit distance if that distance is small for the
+// key's length; "" when none is close.
+func Closest(key string, candidates []string) string {
+	lower := strings.ToLower(key)
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		if lc == lower {
+			return c
+		}
+		d := distance(lower, lc)
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if bestDist >= 0 && (bestDist <= 2 || bestDist*3 <= len(key)) && bestDist < len(key) {
+		return best
+	}
+	return ""
+}
+
+// distance is the Levenshtein edit distance between a and b.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func typeFix(path, expected string, value any) string {
+	if s, ok := value.(string); ok && (expected == "integer" || expected == "boolean" || expected == "number") {
+		return fmt.Sprintf("write %s: %s without quotes", path, s)
+	}
+	if expected == "string" {
+		return fmt.Sprintf("quote the value of %s (for example \"%v\")", path, value)
+	}
+	return fmt.Sprintf("set %s to %s", path, withArticle(expected))
+}
+
+// shortJSON renders a value for a message, cut to a readable length.
+func shortJSON(v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	if len(raw) > 60 {
+		return string(raw[:57]) + "..."
+	}
+	return string(raw)
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+func withArticle(word string) string {
+	if word == "null" {
+		return word
+	}
+	return article(word) + " " + word
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

@@ -1,0 +1,264 @@
+// Package values loads values files the way Helm does, and remembers where every
+// value came from.
+//
+// Each input is parsed twice: with gopkg.in/yaml.v3 into nodes, which carry the
+// line and column of every key and value and let hostile input (binary data,
+// alias bombs, duplicate keys, several documents) be refused before anything
+// expands it; and with sigs.k8s.io/yaml, the parser Helm itself uses, so the
+// values are exactly the ones Helm would see (YAML 1.1 booleans included).
+package values
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/milvus-coord/milvus-coord/internal/finding"
+)
+
+const (
+	// MaxFileSize is the largest values file accepted. Real values files are a
+	// few kilobytes; a larger input is a mistake or an attack.
+	MaxFileSize = 4 << 20
+	// maxNodes bounds the nodes visited while following aliases, so a "billion
+	// laughs" document fails fast instead of expanding.
+	maxNodes = 200_000
+)
+
+// Rule IDs of the problems found while parsing.
+const (
+	RuleSyntax       = "parse-syntax"
+	RuleNotText      = "parse-not-text"
+	RuleTooLarge     = "parse-too-large"
+	RuleDuplicateKey = "parse-duplicate-key"
+	RuleMultipleDocs = "parse-multiple-documents"
+	RuleNotMapping   = "parse-not-mapping"
+	RuleAliasBomb    = "parse-alias-expansion"
+	RuleEmpty        = "parse-empty"
+)
+
+// Document is one parsed values input.
+type Document struct {
+	Name   string         // as shown to users: the path given, or "<stdin>"
+	Values map[string]any // as Helm parses it
+	tree   *posNode       // positions of every key and value
+}
+
+// Pos is a 1-based line and column.
+type Pos struct{ Line, Col int }
+
+// posNode records where a value and the key naming it stand in one input, and
+// the same for what it contains.
+type posNode struct {
+	origin   finding.Origin // the value (a scalar) or the key naming it (a mapping or sequence)
+	key      finding.Origin // the key naming the value; empty for the root, list items and flags
+	isMap    bool
+	children map[string]*posNode // keyed by child path element (a key, or "[i]")
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse parses one values input named name. It returns the findings that make
+// the input unusable (the Document is then nil) or that deserve a warning.
+func Parse(name string, data []byte) (*Document, []finding.Finding) {
+	at := func(line, col int) finding.Origin { return finding.Origin{File: name, Line: line, Col: col} }
+	fail := func(rule, msg, fix string, o finding.Origin) (*Document, []finding.Finding) {
+		return nil, []finding.Finding{{Rule: rule, Severity: finding.Error, Message: msg, Fix: fix, Origin: o}}
+	}
+	if len(data) > MaxFileSize {
+		return fail(RuleTooLarge, fmt.Sprintf("the file is %d bytes, more than the %d a values file may have", len(data), MaxFileSize),
+			"check that this is the values file you meant; split it if it really is one", at(0, 0))
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
+		line := 1
+		if i >= 0 {
+			line += bytes.Count(data[:i], []byte("\n"))
+		} else {
+			line += bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
+		}
+		return fail(RuleNotText, "the file is not UTF-8 text (binary data)", "pass a YAML values file", at(line, 0))
+	}
+
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return empty(name)
+		}
+		return syntaxError(name, err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return fail(RuleMultipleDocs, "the file holds more than one YAML document: Helm reads only the first and silently drops the rest",
+			"remove the `---` separator and merge the documents, or split them into files passed one by one", at(next.Line, next.Column))
+	} else if !errors.Is(err, io.EOF) {
+		return syntaxError(name, err)
+	}
+
+	doc := root.Content[0]
+	if doc.Kind == yaml.ScalarNode && doc.Tag == "!!null" {
+		return empty(name)
+	}
+	if resolve(doc).Kind != yaml.MappingNode {
+		return fail(RuleNotMapping, fmt.Sprintf("the top level is a %s, not a mapping of values", kindName(resolve(doc))),
+			"write the values as `key: value` lines at the top level", at(doc.Line, doc.Column))
+	}
+
+	w := walker{file: name}
+	tree := w.node(doc, 0, 0)
+	if w.tooMany {
+		return fail(RuleAliasBomb, fmt.Sprintf("following its YAML aliases expands the file to more than %d values", maxNodes),
+			"write the values out instead of nesting aliases (*name) of anchors (&name)", at(w.bombAt.Line, w.bombAt.Col))
+	}
+	if len(w.findings) > 0 {
+		return nil, w.findings
+	}
+
+	var vals map[string]any
+	if err := sigsyaml.Unmarshal(data, &vals); err != nil {
+		return syntaxError(name, err)
+	}
+	if vals == nil {
+		vals = map[string]any{}
+	}
+	return &Document{Name: name, Values: vals, tree: tree}, nil
+}
+
+func empty(name string) (*Document, []finding.Finding) {
+	return &Document{Name: name, Values: map[string]any{}, tree: &posNode{isMap: true, children: map[string]*posNode{}}},
+		[]finding.Finding{{
+			Rule: RuleEmpty, Severity: finding.Warning, Origin: finding.Origin{File: name},
+			Message: "the file sets no values (it is empty or only comments), so the chart defaults apply unchanged",
+			Fix:     "add the values you meant to set, or stop passing this file",
+		}}
+}
+
+func syntaxError(name string, err error) (*Document, []finding.Finding) {
+	msg := err.Error()
+	o := finding.Origin{File: name}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		o.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return nil, []finding.Finding{{
+		Rule: RuleSyntax, Severity: finding.Error, Origin: o,
+		Message: "invalid YAML: " + msg, Fix: "correct the YAML syntax at this line (indentation, a missing `:` or quote)",
+	}}
+}
+
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "scalar"
+}
+
+// walker builds the position tree of one document, refusing duplicate keys and
+// bounding alias expansion.
+type walker struct {
+	file     string
+	visited  int
+	tooMany  bool
+	bombAt   Pos
+	findings []finding.Finding
+}
+
+func (w *walker) origin(n *yaml.Node) finding.Origin {
+	return finding.Origin{File: w.file, Line: n.Line, Col: n.Column}
+}
+
+// node describes value node n, named by the key at keyLine:keyCol (0 for the root).
+func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
+	w.visited++
+	if w.visited > maxNodes {
+		if !w.tooMany {
+			w.tooMany, w.bombAt = true, Pos{n.Line, n.Column}
+		}
+		return &posNode{}
+	}
+	v := resolve(n)
+	p := &posNode{origin: w.origin(n)}
+	if keyLine > 0 {
+		p.key = finding.Origin{File: w.file, Line: keyLine, Col: keyCol}
+		if v.Kind != yaml.ScalarNode {
+			p.origin = p.key
+		}
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		p.isMap = true
+		p.children = map[string]*posNode{}
+		w.mapping(v, p, map[string]*yaml.Node{})
+	case yaml.SequenceNode:
+		p.children = map[string]*posNode{}
+		for i, item := range v.Content {
+			p.children["["+strconv.Itoa(i)+"]"] = w.node(item, 0, 0)
+		}
+	}
+	return p
+}
+
+// mapping adds the entries of mapping node m to p. YAML merge keys (`<<: *base`)
+// bring in the entries of the merged mappings, which the mapping's own keys override.
+func (w *walker) mapping(m *yaml.Node, p *posNode, seen map[string]*yaml.Node) {
+	for i := 0; i+1 < len(m.Content) && !w.tooMany; i += 2 {
+		key, val := m.Content[i], m.Content[i+1]
+		if key.Tag == "!!merge" {
+			for _, src := range mergeSources(val) {
+				if src.Kind == yaml.MappingNode {
+					w.mapping(src, p, map[string]*yaml.Node{})
+				}
+			}
+			continue
+		}
+		if first, dup := seen[key.Value]; dup {
+			w.findings = append(w.findings, finding.Finding{
+				Rule: RuleDuplicateKey, Severity: finding.Error, Origin: w.origin(key),
+				Message: fmt.Sprintf("key %q is set twice in this mapping (first at line %d): Helm keeps only the last one, so the first is silently lost", key.Value, first.Line),
+				Fix:     "remove one of the two, or merge them",
+			})
+		}
+		seen[key.Value] = key
+		p.children[key.Value] = w.node(val, key.Line, key.Column)
+	}
+}
+
+func mergeSources(n *yaml.Node) []*yaml.Node {
+	n = resolve(n)
+	if n.Kind == yaml.SequenceNode {
+		out := make([]*yaml.Node, 0, len(n.Content))
+		for _, c := range n.Content {
+			out = append(out, resolve(c))
+		}
+		return out
+	}
+	return []*yaml.Node{n}
+}
