@@ -22,10 +22,10 @@ import (
 
 // Rule IDs of findings about rendered objects.
 const (
-	RuleTemplate      = "render-template"      // the chart does not render: a template error or a `fail` guard
-	RuleTyped         = "render-typed"         // a rendered object the Kubernetes API would refuse to decode
-	RuleHAInvariant   = "render-ha-invariant"  // a rendered coordinator that breaks active-standby safety
-	RuleHADegraded    = "render-ha-degraded"   // a rendered HA coordinator without its rollout, budget or spread
+	RuleTemplate      = "render-template"       // the chart does not render: a template error or a `fail` guard
+	RuleTyped         = "render-typed"          // a rendered object the Kubernetes API would refuse to decode
+	RuleHAInvariant   = "render-ha-invariant"   // a rendered coordinator that breaks active-standby safety
+	RuleHADegraded    = "render-ha-degraded"    // a rendered HA coordinator without its rollout, budget or spread
 	RuleUncheckedKind = "render-unchecked-kind" // an object of a kind the typed check does not know
 )
 
