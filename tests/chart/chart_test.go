@@ -1,0 +1,371 @@
+// Package chart_test pins the chart's rendered output (golden files) and reads
+// like its specification: each test names a behaviour, the values that trigger
+// it, and asserts it on the rendered Kubernetes objects.
+package chart_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/milvus-coord/milvus-coord/internal/check"
+	"github.com/milvus-coord/milvus-coord/internal/finding"
+	"github.com/milvus-coord/milvus-coord/internal/golden"
+	"github.com/milvus-coord/milvus-coord/internal/render"
+	"github.com/milvus-coord/milvus-coord/internal/testtools"
+)
+
+var chartDir = filepath.Join(testtools.RepoRoot(), "charts", "milvus-coord")
+
+func loadChart(t *testing.T) *check.Chart {
+	t.Helper()
+	ch, err := check.LoadChart(os.DirFS(chartDir), "charts/milvus-coord")
+	require.NoError(t, err)
+	return ch
+}
+
+// objects is a rendered release, decoded.
+type objects struct {
+	text        string
+	deployments map[string]*appsv1.Deployment // by component
+	configMaps  map[string]*corev1.ConfigMap  // by component
+	pdbs        map[string]*policyv1.PodDisruptionBudget
+	services    map[string]*corev1.Service
+	secrets     []*corev1.Secret
+	kinds       []string
+}
+
+// renderValues renders the chart with values (YAML text) over its defaults,
+// failing the test on any error finding.
+func renderValues(t *testing.T, ch *check.Chart, values string) objects {
+	t.Helper()
+	var file *check.Input
+	if values != "" {
+		file = &check.Input{Name: "values.yaml", Data: []byte(values)}
+	}
+	res, err := ch.Check(file, check.Options{Render: render.Options{ReleaseName: "coord", Namespace: "milvus"}})
+	require.NoError(t, err)
+	for _, f := range res.Findings {
+		require.NotEqual(t, finding.Error, f.Severity, "unexpected error: %s", f.Text())
+	}
+	require.NotNil(t, res.Rendered)
+	o := objects{text: res.Rendered.String(), deployments: map[string]*appsv1.Deployment{}, configMaps: map[string]*corev1.ConfigMap{},
+		pdbs: map[string]*policyv1.PodDisruptionBudget{}, services: map[string]*corev1.Service{}}
+	for _, m := range res.Rendered.Manifests {
+		o.kinds = append(o.kinds, m.Head.Kind)
+		switch m.Head.Kind {
+		case "Deployment":
+			var d appsv1.Deployment
+			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &d))
+			o.deployments[d.Labels["app.kubernetes.io/component"]] = &d
+		case "ConfigMap":
+			var c corev1.ConfigMap
+			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &c))
+			o.configMaps[c.Labels["app.kubernetes.io/component"]] = &c
+		case "PodDisruptionBudget":
+			var p policyv1.PodDisruptionBudget
+			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &p))
+			o.pdbs[p.Labels["app.kubernetes.io/component"]] = &p
+		case "Service":
+			var s corev1.Service
+			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &s))
+			o.services[s.Labels["app.kubernetes.io/component"]] = &s
+		case "Secret":
+			var s corev1.Secret
+			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &s))
+			o.secrets = append(o.secrets, &s)
+		}
+	}
+	return o
+}
+
+func scenarioFiles(t *testing.T) map[string]string {
+	files, err := filepath.Glob(filepath.Join(chartDir, "ci", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	out := map[string]string{"defaults": ""}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		out[strings.TrimSuffix(filepath.Base(f), ".yaml")] = string(data)
+	}
+	return out
+}
+
+// TestGolden pins the rendered output of the defaults and every scenario
+// (`go test ./tests/chart -update` rewrites testdata/golden/).
+func TestGolden(t *testing.T) {
+	ch := loadChart(t)
+	for name, values := range scenarioFiles(t) {
+		t.Run(name, func(t *testing.T) {
+			golden.Assert(t, filepath.Join("testdata", "golden", name+".yaml"), []byte(renderValues(t, ch, values).text))
+		})
+	}
+}
+
+// userConfig parses a component's user.yaml.
+func userConfig(t *testing.T, cm *corev1.ConfigMap) map[string]any {
+	t.Helper()
+	var cfg map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(cm.Data["user.yaml"]), &cfg))
+	return cfg
+}
+
+var sections = map[string][]string{
+	"rootcoord":  {"rootCoord"},
+	"querycoord": {"queryCoord"},
+	"datacoord":  {"dataCoord"},
+	"mixcoord":   {"rootCoord", "queryCoord", "dataCoord"},
+}
+
+// TestHAInvariants asserts, for the defaults and every scenario, the HA
+// invariants on every rendered coordinator.
+func TestHAInvariants(t *testing.T) {
+	ch := loadChart(t)
+	for name, values := range scenarioFiles(t) {
+		t.Run(name, func(t *testing.T) {
+			o := renderValues(t, ch, values)
+			require.NotEmpty(t, o.deployments)
+			for component, d := range o.deployments {
+				replicas := *d.Spec.Replicas
+				cfg := userConfig(t, o.configMaps[component])
+				ha := true
+				for _, s := range sections[component] {
+					on, ok := cfg[s].(map[string]any)["enableActiveStandby"].(bool)
+					require.True(t, ok, "%s: %s.enableActiveStandby missing from user.yaml", component, s)
+					ha = ha && on
+					assert.NotContains(t, cfg[s], "activeStandby", "%s: the ignored activeStandby key", component)
+				}
+				pod := d.Spec.Template.Spec
+				c := pod.Containers[0]
+				envHA := map[string]string{}
+				for _, e := range c.Env {
+					if strings.HasSuffix(e.Name, "_ENABLE_ACTIVE_STANDBY") {
+						envHA[e.Name] = e.Value
+					}
+				}
+				assert.Len(t, envHA, len(sections[component]), "%s: one env var per role", component)
+				for _, v := range envHA {
+					assert.Equal(t, map[bool]string{true: "true", false: "false"}[ha], v, "%s: env and user.yaml agree", component)
+				}
+
+				if replicas > 1 {
+					assert.True(t, ha, "%s: replicas %d need active-standby", component, replicas)
+				}
+				if ha {
+					assert.Equal(t, appsv1.RollingUpdateDeploymentStrategyType, d.Spec.Strategy.Type, component)
+					require.NotNil(t, d.Spec.Strategy.RollingUpdate, component)
+					assert.Equal(t, "1", d.Spec.Strategy.RollingUpdate.MaxSurge.String(), component)
+					assert.Equal(t, "0", d.Spec.Strategy.RollingUpdate.MaxUnavailable.String(), component)
+				} else {
+					assert.Equal(t, appsv1.RecreateDeploymentStrategyType, d.Spec.Strategy.Type, component)
+					assert.Nil(t, d.Spec.Strategy.RollingUpdate, "%s: Recreate with a rollingUpdate block is refused by the API server", component)
+				}
+
+				pdb, hasPDB := o.pdbs[component]
+				assert.Equal(t, replicas > 1, hasPDB, "%s: a PDB iff replicas > 1", component)
+				if hasPDB {
+					assert.Equal(t, d.Spec.Selector, pdb.Spec.Selector, component)
+					assert.Equal(t, "1", pdb.Spec.MaxUnavailable.String(), component)
+				}
+				hasAnti := pod.Affinity != nil && pod.Affinity.PodAntiAffinity != nil
+				assert.Equal(t, replicas > 1, hasAnti, "%s: anti-affinity iff replicas > 1", component)
+
+				require.NotNil(t, pod.EnableServiceLinks, component)
+				assert.False(t, *pod.EnableServiceLinks, "%s: service-link env vars collide with Milvus config", component)
+				require.NotNil(t, pod.AutomountServiceAccountToken, component)
+				assert.False(t, *pod.AutomountServiceAccountToken, component)
+				assert.GreaterOrEqual(t, *pod.TerminationGracePeriodSeconds, int64(60), component)
+
+				require.NotNil(t, c.StartupProbe, component)
+				assert.Equal(t, "metrics", c.StartupProbe.TCPSocket.Port.String(), component)
+				require.NotNil(t, c.LivenessProbe, component)
+				assert.Equal(t, "metrics", c.LivenessProbe.TCPSocket.Port.String(), component)
+				require.NotNil(t, c.ReadinessProbe, component)
+				assert.Equal(t, "/healthz", c.ReadinessProbe.HTTPGet.Path, component)
+				assert.Equal(t, "metrics", c.ReadinessProbe.HTTPGet.Port.String(), component)
+				ports := map[string]int32{}
+				for _, p := range c.Ports {
+					ports[p.Name] = p.ContainerPort
+				}
+				assert.Equal(t, int32(9091), ports["metrics"], component)
+
+				sum := sha256.Sum256([]byte(o.configMaps[component].Data["user.yaml"]))
+				assert.Equal(t, hex.EncodeToString(sum[:]), d.Spec.Template.Annotations["checksum/config"], "%s: checksum of the config it mounts", component)
+			}
+			for _, cm := range o.configMaps {
+				for _, secret := range []string{"minioadmin", "accessKeyID", "secretAccessKey", "saslPassword", "authParams"} {
+					assert.NotContains(t, cm.Data["user.yaml"], secret, "credentials never go into a ConfigMap")
+				}
+			}
+		})
+	}
+}
+
+// TestSpecification reads as the chart's behaviour, one case each.
+func TestSpecification(t *testing.T) {
+	ch := loadChart(t)
+	tests := []struct {
+		name   string
+		values string
+		check  func(t *testing.T, o objects)
+	}{
+		{"should create a PodDisruptionBudget with maxUnavailable 1 if replicas is greater than 1", "rootCoordinator: {replicas: 3}",
+			func(t *testing.T, o objects) {
+				require.Contains(t, o.pdbs, "rootcoord")
+				assert.Equal(t, "1", o.pdbs["rootcoord"].Spec.MaxUnavailable.String())
+				require.NotNil(t, o.pdbs["rootcoord"].Spec.UnhealthyPodEvictionPolicy)
+				assert.Equal(t, policyv1.AlwaysAllow, *o.pdbs["rootcoord"].Spec.UnhealthyPodEvictionPolicy)
+			}},
+		{"should not create a PodDisruptionBudget for one replica", "rootCoordinator: {replicas: 1}",
+			func(t *testing.T, o objects) { assert.NotContains(t, o.pdbs, "rootcoord") }},
+		{"should not create any PodDisruptionBudget when disabled", "podDisruptionBudget: {enabled: false}",
+			func(t *testing.T, o objects) { assert.Empty(t, o.pdbs) }},
+		{"should render Recreate and no rollingUpdate block without active-standby",
+			"queryCoordinator: {replicas: 1, activeStandby: {enabled: false}}",
+			func(t *testing.T, o objects) {
+				s := o.deployments["querycoord"].Spec.Strategy
+				assert.Equal(t, appsv1.RecreateDeploymentStrategyType, s.Type)
+				assert.Nil(t, s.RollingUpdate)
+				assert.NotContains(t, o.text, "rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n    type: Recreate")
+				assert.Zero(t, o.deployments["querycoord"].Spec.MinReadySeconds)
+			}},
+		{"should merge a user rollingUpdate over the HA default", "rootCoordinator: {strategy: {rollingUpdate: {maxSurge: 2}}}",
+			func(t *testing.T, o objects) {
+				s := o.deployments["rootcoord"].Spec.Strategy
+				assert.Equal(t, "2", s.RollingUpdate.MaxSurge.String())
+				assert.Equal(t, "0", s.RollingUpdate.MaxUnavailable.String())
+			}},
+		{"should honour Recreate asked for an HA coordinator, with no rollingUpdate block", "rootCoordinator: {strategy: {type: Recreate}}",
+			func(t *testing.T, o objects) {
+				s := o.deployments["rootcoord"].Spec.Strategy
+				assert.Equal(t, appsv1.RecreateDeploymentStrategyType, s.Type)
+				assert.Nil(t, s.RollingUpdate)
+			}},
+		{"should use a required anti-affinity in hard mode", "podAntiAffinity: {mode: hard}",
+			func(t *testing.T, o objects) {
+				anti := o.deployments["datacoord"].Spec.Template.Spec.Affinity.PodAntiAffinity
+				require.Len(t, anti.RequiredDuringSchedulingIgnoredDuringExecution, 1)
+				assert.Equal(t, "kubernetes.io/hostname", anti.RequiredDuringSchedulingIgnoredDuringExecution[0].TopologyKey)
+				assert.Equal(t, "datacoord", anti.RequiredDuringSchedulingIgnoredDuringExecution[0].LabelSelector.MatchLabels["app.kubernetes.io/component"])
+			}},
+		{"should render no anti-affinity in mode none", "podAntiAffinity: {mode: none}",
+			func(t *testing.T, o objects) { assert.Nil(t, o.deployments["datacoord"].Spec.Template.Spec.Affinity) }},
+		{"should keep a user node affinity beside the chart's anti-affinity",
+			"rootCoordinator: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [coord]}]}]}}}}",
+			func(t *testing.T, o objects) {
+				aff := o.deployments["rootcoord"].Spec.Template.Spec.Affinity
+				assert.NotNil(t, aff.NodeAffinity)
+				assert.NotNil(t, aff.PodAntiAffinity)
+			}},
+		{"should let a user podAntiAffinity replace the chart's",
+			"rootCoordinator: {affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 5, podAffinityTerm: {topologyKey: zone, labelSelector: {matchLabels: {a: b}}}}]}}}",
+			func(t *testing.T, o objects) {
+				pref := o.deployments["rootcoord"].Spec.Template.Spec.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution
+				require.Len(t, pref, 1)
+				assert.Equal(t, int32(5), pref[0].Weight)
+			}},
+		{"should write enableActiveStandby for all three roles of mixcoord",
+			"rootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmixCoordinator: {enabled: true}",
+			func(t *testing.T, o objects) {
+				require.Len(t, o.deployments, 1)
+				assert.Equal(t, []string{"milvus", "run", "mixture", "-rootcoord", "-querycoord", "-datacoord"}, o.deployments["mixcoord"].Spec.Template.Spec.Containers[0].Args)
+				cfg := userConfig(t, o.configMaps["mixcoord"])
+				for _, s := range []string{"rootCoord", "queryCoord", "dataCoord"} {
+					assert.Equal(t, true, cfg[s].(map[string]any)["enableActiveStandby"], s)
+				}
+				ports := o.services["mixcoord"].Spec.Ports
+				require.Len(t, ports, 4)
+				assert.Equal(t, int32(53100), ports[0].Port)
+			}},
+		{"should run `milvus run mixcoord` on Milvus 2.6",
+			"image: {all: {tag: v2.6.15}}\nrootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmixCoordinator: {enabled: true}",
+			func(t *testing.T, o objects) {
+				assert.Equal(t, []string{"milvus", "run", "mixcoord"}, o.deployments["mixcoord"].Spec.Template.Spec.Containers[0].Args)
+			}},
+		{"should change the config checksum, and so roll the pods, when the config changes", "milvus: {session: {ttl: 45}}",
+			func(t *testing.T, o objects) {
+				defaults := renderValues(t, ch, "")
+				for _, c := range []string{"rootcoord", "querycoord", "datacoord"} {
+					assert.NotEqual(t, defaults.deployments[c].Spec.Template.Annotations["checksum/config"], o.deployments[c].Spec.Template.Annotations["checksum/config"], c)
+				}
+			}},
+		{"should roll only the coordinator whose config changed", "queryCoordinator: {service: {port: 19532}}",
+			func(t *testing.T, o objects) {
+				defaults := renderValues(t, ch, "")
+				assert.NotEqual(t, defaults.deployments["querycoord"].Spec.Template.Annotations["checksum/config"], o.deployments["querycoord"].Spec.Template.Annotations["checksum/config"])
+				assert.Equal(t, defaults.deployments["rootcoord"].Spec.Template.Annotations["checksum/config"], o.deployments["rootcoord"].Spec.Template.Annotations["checksum/config"])
+			}},
+		{"should merge extra config over user.yaml, false values included",
+			"milvus: {extraConfig: {queryCoord: {balancer: ScoreBasedBalancer, autoBalance: false}}}",
+			func(t *testing.T, o objects) {
+				q := userConfig(t, o.configMaps["querycoord"])["queryCoord"].(map[string]any)
+				assert.Equal(t, "ScoreBasedBalancer", q["balancer"])
+				assert.Equal(t, false, q["autoBalance"])
+				assert.Equal(t, true, q["enableActiveStandby"])
+			}},
+		{"should take credentials from an existing Secret and make none",
+			"externalS3: {existingSecret: s3-creds}",
+			func(t *testing.T, o objects) {
+				assert.Empty(t, o.secrets)
+				env := o.deployments["rootcoord"].Spec.Template.Spec.Containers[0].Env
+				var found bool
+				for _, e := range env {
+					if e.Name == "MINIO_ACCESS_KEY_ID" {
+						found = true
+						assert.Equal(t, "s3-creds", e.ValueFrom.SecretKeyRef.Name)
+					}
+				}
+				assert.True(t, found)
+			}},
+		{"should use no access keys with IAM", "externalS3: {useIAM: true}",
+			func(t *testing.T, o objects) {
+				assert.Empty(t, o.secrets)
+				assert.NotContains(t, o.text, "MINIO_ACCESS_KEY_ID")
+			}},
+		{"should write Kafka, not Pulsar, when Kafka is enabled",
+			"externalPulsar: {enabled: false}\nexternalKafka: {enabled: true, brokerList: 'k:9092', sasl: {password: pw}}",
+			func(t *testing.T, o objects) {
+				cfg := userConfig(t, o.configMaps["datacoord"])
+				assert.Equal(t, "kafka", cfg["mq"].(map[string]any)["type"])
+				assert.NotContains(t, cfg, "pulsar")
+				require.Len(t, o.secrets, 1)
+				assert.Equal(t, "pw", o.secrets[0].StringData["saslpassword"])
+			}},
+		{"should make a NetworkPolicy only when enabled", "networkPolicy: {enabled: true}",
+			func(t *testing.T, o objects) {
+				assert.Contains(t, o.kinds, "NetworkPolicy")
+				assert.NotContains(t, renderValues(t, ch, "").kinds, "NetworkPolicy")
+			}},
+		{"should drop all capabilities and forbid privilege escalation by default", "",
+			func(t *testing.T, o objects) {
+				sc := o.deployments["rootcoord"].Spec.Template.Spec.Containers[0].SecurityContext
+				require.NotNil(t, sc)
+				assert.False(t, *sc.AllowPrivilegeEscalation)
+				assert.Equal(t, []corev1.Capability{"ALL"}, sc.Capabilities.Drop)
+				assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, sc.SeccompProfile.Type)
+			}},
+		{"should keep selectors stable: no version in selector labels", "image: {all: {tag: v2.4.15}}",
+			func(t *testing.T, o objects) {
+				defaults := renderValues(t, ch, "")
+				for c, d := range o.deployments {
+					assert.Equal(t, defaults.deployments[c].Spec.Selector, d.Spec.Selector, c)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, renderValues(t, ch, tt.values))
+		})
+	}
+}
