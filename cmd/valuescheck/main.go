@@ -12,6 +12,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -258,12 +259,16 @@ Flags:
 	var vf valuesFlags
 	vf.register(fs)
 	outputDir := fs.String("output-dir", "", "write one file per template under this directory, like helm template --output-dir")
+	format := fs.String("format", "manifests", "manifests (helm template's output) or compose (docker-compose services, one per replica)")
 	strict := fs.Bool("strict", false, "warnings fail the render too")
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
 	if fs.NArg() > 1 {
 		return usageError(stderr, fmt.Errorf("render takes at most one FILE (layer others with -f), got %d", fs.NArg()))
+	}
+	if *format != "manifests" && *format != "compose" {
+		return usageError(stderr, fmt.Errorf("unknown --format %q (valid: compose, manifests)", *format))
 	}
 	in := &stdinOnce{r: stdin}
 	ch, opts, layerProblems, err := vf.setup(in)
@@ -290,6 +295,9 @@ Flags:
 	if finding.Fails(found, *strict) || res.Rendered == nil {
 		return exitFindings
 	}
+	if *format == "compose" {
+		return writeCompose(res.Objects, vf.release, *outputDir, stdout, stderr)
+	}
 	if *outputDir != "" {
 		written, err := res.Rendered.WriteDir(*outputDir)
 		for _, w := range written {
@@ -301,6 +309,28 @@ Flags:
 		return exitOK
 	}
 	fmt.Fprint(stdout, res.Rendered.String())
+	return exitOK
+}
+
+// writeCompose writes the docker-compose form to stdout, or to
+// DIR/compose.yaml with --output-dir.
+func writeCompose(objs []render.Object, project, outputDir string, stdout, stderr io.Writer) int {
+	out, err := render.Compose(objs, project)
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	if outputDir == "" {
+		stdout.Write(out)
+		return exitOK
+	}
+	file := filepath.Join(outputDir, "compose.yaml")
+	if err := os.MkdirAll(outputDir, 0o755); err != nil {
+		return usageError(stderr, err)
+	}
+	if err := os.WriteFile(file, out, 0o644); err != nil {
+		return usageError(stderr, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", file)
 	return exitOK
 }
 

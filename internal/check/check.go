@@ -94,6 +94,7 @@ func ParseLayers(inputs []Input) ([]*values.Document, []finding.Finding) {
 type Result struct {
 	Findings []finding.Finding // sorted
 	Rendered *render.Result    // the rendered chart; nil when an error stopped the render
+	Objects  []render.Object   // the rendered objects, decoded; nil with Rendered
 }
 
 // Check checks one values file over the chart defaults and the layers (file
@@ -125,11 +126,10 @@ func (c *Chart) Check(file *Input, opts Options) (Result, error) {
 	found = appendUncovered(found, c.validator.Validate(vals))
 
 	if !hasErrors(found) {
-		rendered, renderFindings := c.render(vals, opts.Render)
+		rendered, objs, renderFindings := c.render(vals, opts.Render)
 		found = appendUncovered(found, renderFindings)
-		res.Rendered = rendered
-		if hasErrors(renderFindings) {
-			res.Rendered = nil
+		if !hasErrors(renderFindings) {
+			res.Rendered, res.Objects = rendered, objs
 		}
 	}
 	for i := range found {
@@ -149,18 +149,18 @@ func (c *Chart) Check(file *Input, opts Options) (Result, error) {
 
 // render renders the chart and checks the objects; template positions in
 // findings are made paths under the chart directory.
-func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Result, []finding.Finding) {
+func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Result, []render.Object, []finding.Finding) {
 	rendered, err := render.Render(c.chart, vals, opts)
 	if err != nil {
 		f := render.ErrorFinding(err)
 		f.Origin.File = c.templatePath(f.Origin.File)
-		return nil, []finding.Finding{f}
+		return nil, nil, []finding.Finding{f}
 	}
 	objs, found := render.Decode(rendered.Manifests)
 	for i := range found {
 		found[i].Origin.File = c.templatePath(found[i].Origin.File)
 	}
-	return rendered, append(found, render.Invariants(objs)...)
+	return rendered, objs, append(found, render.Invariants(objs)...)
 }
 
 // templatePath turns Helm's "<chart name>/templates/x.yaml" into a path under Dir.
