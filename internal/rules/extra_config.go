@@ -38,3 +38,19 @@ func (in *Input) extraConfigSources() []extraConfigSource {
 	}
 	return out
 }
+
+// effective returns the value Milvus reads for section.key from the extra
+// config, and the source it comes from: the last source that sets it wins.
+func (in *Input) effective(section, key string) (any, extraConfigSource, bool) {
+	var (
+		value any
+		from  extraConfigSource
+		found bool
+	)
+	for _, src := range in.extraConfigSources() {
+		if v, ok := mapAt(src.config, section)[key]; ok {
+			value, from, found = v, src, true
+		}
+	}
+	return value, from, found
+}

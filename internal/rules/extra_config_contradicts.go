@@ -19,21 +19,20 @@ var extraConfigContradicts = Rule{
 	check: func(in *Input) []finding.Finding {
 		var out []finding.Finding
 		for _, c := range in.enabled() {
-			for _, src := range in.extraConfigSources() {
-				for _, section := range c.Sections {
-					v, ok := mapAt(src.config, section)["enableActiveStandby"].(bool)
-					if !ok || v == c.HA {
-						continue
-					}
-					key := section + ".enableActiveStandby"
-					out = append(out, finding.Finding{
-						Path:    pathIn(src, key),
-						Related: []string{c.path("activeStandby.enabled")},
-						Message: fmt.Sprintf("%s is %t but %s is %t (replicas %d): the chart deploys for one mode and the pods run in the other",
-							src.where(key), v, c.path("activeStandby.enabled"), c.HA, c.Replicas),
-						Fix: fmt.Sprintf("remove %s and set %s to the mode you want", src.where(key), c.path("activeStandby.enabled")),
-					})
+			for _, section := range c.Sections {
+				value, src, found := in.effective(section, "enableActiveStandby")
+				v, isBool := value.(bool)
+				if !found || !isBool || v == c.HA {
+					continue
 				}
+				key := section + ".enableActiveStandby"
+				out = append(out, finding.Finding{
+					Path:    pathIn(src, key),
+					Related: []string{c.path("activeStandby.enabled")},
+					Message: fmt.Sprintf("%s is %t but %s is %t (replicas %d): the chart deploys for one mode and the pods run in the other",
+						src.where(key), v, c.path("activeStandby.enabled"), c.HA, c.Replicas),
+					Fix: fmt.Sprintf("remove %s and set %s to the mode you want", src.where(key), c.path("activeStandby.enabled")),
+				})
 			}
 		}
 		return out

@@ -18,27 +18,29 @@ var extraConfigIgnored = Rule{
 		var out []finding.Finding
 		for _, src := range in.extraConfigSources() {
 			for _, section := range []string{"rootCoord", "queryCoord", "dataCoord", "indexCoord"} {
-				cfg := mapAt(src.config, section)
-				if _, ok := cfg["activeStandby"]; ok {
+				if _, ok := mapAt(src.config, section)["activeStandby"]; ok {
 					key := section + ".activeStandby"
 					out = append(out, finding.Finding{
 						Path: pathIn(src, key),
 						Message: fmt.Sprintf("%s is set, but no Milvus code reads it (the key is %s.enableActiveStandby): it is silently ignored",
 							src.where(key), section),
-						Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", src.where(key)),
+						Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the %s values block", src.where(key), valuesBlock[section]),
 					})
 				}
-				if v, ok := cfg["enableActiveStandby"]; ok {
-					if _, isBool := v.(bool); !isBool {
-						key := section + ".enableActiveStandby"
-						out = append(out, finding.Finding{
-							Path:    pathIn(src, key),
-							Message: fmt.Sprintf("%s is %#v, not a boolean: Milvus silently parses it as false", src.where(key), v),
-							Fix:     fmt.Sprintf("remove %s and set activeStandby.enabled: true or false in the coordinator's values block", src.where(key)),
-						})
-					}
-				}
 			}
+		}
+		// Only the value Milvus ends up reading matters: a later source may override it.
+		for _, section := range []string{"rootCoord", "queryCoord", "dataCoord", "indexCoord"} {
+			v, src, ok := in.effective(section, "enableActiveStandby")
+			if _, isBool := v.(bool); !ok || isBool {
+				continue
+			}
+			key := section + ".enableActiveStandby"
+			out = append(out, finding.Finding{
+				Path:    pathIn(src, key),
+				Message: fmt.Sprintf("%s is %#v, not a boolean: Milvus silently parses it as false", src.where(key), v),
+				Fix:     fmt.Sprintf("remove %s and set activeStandby.enabled: true or false in the coordinator's values block", src.where(key)),
+			})
 		}
 		return out
 	},
@@ -51,4 +53,13 @@ func pathIn(src extraConfigSource, key string) string {
 		return src.path
 	}
 	return src.path + "." + key
+}
+
+// valuesBlock names the values block that sets a config section's
+// enableActiveStandby (indexcoord runs inside datacoord since Milvus 2.3).
+var valuesBlock = map[string]string{
+	"rootCoord":  "rootCoordinator",
+	"queryCoord": "queryCoordinator",
+	"dataCoord":  "dataCoordinator",
+	"indexCoord": "dataCoordinator",
 }

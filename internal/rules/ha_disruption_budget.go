@@ -15,7 +15,11 @@ var haDisruptionBudget = Rule{
 	Fix:         "Set podDisruptionBudget.enabled: true.",
 	HelmAccepts: true,
 	check: func(in *Input) []finding.Finding {
-		if boolAt(mapAt(in.Values, "podDisruptionBudget"), "enabled") {
+		budget, ok := optionalMap(in.Values, "podDisruptionBudget")
+		if !ok {
+			return nil
+		}
+		if enabled, ok := optionalBool(budget, "enabled"); enabled || !ok {
 			return nil
 		}
 		var out []finding.Finding

@@ -42,7 +42,7 @@ var haSpread = Rule{
 			userAnti, hasUserAnti := mapAt(c.Block, "affinity")["podAntiAffinity"]
 			switch {
 			case hasUserAnti:
-				if m, _ := userAnti.(map[string]any); len(m) == 0 && !spreads {
+				if m, isMap := userAnti.(map[string]any); (isMap || userAnti == nil) && len(m) == 0 && !spreads {
 					out = append(out, finding.Finding{
 						Path:    c.path("affinity.podAntiAffinity"),
 						Message: fmt.Sprintf("%s is empty and replaces the chart's anti-affinity: the %d replicas of %s may all run on one node", c.path("affinity.podAntiAffinity"), c.Replicas, c.Role),

@@ -26,7 +26,7 @@ var milvusVersionCoordinators = Rule{
 			enabled := c.path("enabled")
 			out = append(out, finding.Finding{
 				Path:    in.blame("image.all.tag", enabled),
-				Related: []string{enabled},
+				Related: []string{"image.all.tag", enabled},
 				Message: fmt.Sprintf("image.all.tag is %s (Milvus %d.%d) and %s is true: Milvus 2.6 has no separate %s, the pod exits with \"Unknown server type\"",
 					tag, v.Major, v.Minor, enabled, c.Role),
 				Fix: fmt.Sprintf("set %s: false and mixCoordinator.enabled: true", enabled),

@@ -26,7 +26,7 @@ var nonHARollingUpdate = Rule{
 			switch {
 			case stringAt(strategy, "type") == "RollingUpdate":
 				path = c.path("strategy.type")
-			case strategy["rollingUpdate"] != nil:
+			case mapAt(strategy, "rollingUpdate") != nil:
 				path = c.path("strategy.rollingUpdate")
 			default:
 				continue

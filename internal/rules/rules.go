@@ -89,7 +89,7 @@ type coordinator struct {
 	Sections []string // Milvus config sections it runs: rootCoord, ...
 	Separate bool     // false for mixCoordinator
 	Enabled  bool
-	Replicas int // -1 when not readable
+	Replicas int
 	HA       bool
 	Block    map[string]any
 }
@@ -106,21 +106,26 @@ var coordinatorKeys = []struct {
 	{"mixCoordinator", "mixcoord", []string{"rootCoord", "queryCoord", "dataCoord"}},
 }
 
-// coordinators returns the four coordinator blocks in chart order.
+// coordinators returns the coordinator blocks in chart order, leaving out a
+// block whose enabled, replicas or activeStandby.enabled has the wrong type
+// (the schema reports it; guessing its meaning would invent findings).
 func (in *Input) coordinators() []coordinator {
 	out := make([]coordinator, 0, len(coordinatorKeys))
 	for _, k := range coordinatorKeys {
-		block := mapAt(in.Values, k.key)
-		replicas, ok := intAt(block, "replicas")
+		block, ok := optionalMap(in.Values, k.key)
 		if !ok {
-			replicas = -1
+			continue
+		}
+		enabled, okEnabled := optionalBool(block, "enabled")
+		replicas, okReplicas := optionalInt(block, "replicas")
+		standby, okStandby := optionalMap(block, "activeStandby")
+		ha, okHA := optionalBool(standby, "enabled")
+		if !okEnabled || !okReplicas || !okStandby || !okHA {
+			continue
 		}
 		out = append(out, coordinator{
 			Key: k.key, Role: k.role, Sections: k.sections, Separate: k.role != "mixcoord",
-			Enabled:  boolAt(block, "enabled"),
-			Replicas: replicas,
-			HA:       boolAt(mapAt(block, "activeStandby"), "enabled"),
-			Block:    block,
+			Enabled: enabled, Replicas: replicas, HA: ha, Block: block,
 		})
 	}
 	return out
@@ -148,11 +153,48 @@ func mapAt(m map[string]any, keys ...string) map[string]any {
 	return m
 }
 
-func boolAt(m map[string]any, key string) bool {
-	b, _ := m[key].(bool)
-	return b
+// The optional* readers read a value the chart treats as its zero value when
+// it is absent (a missing key, or null deleting it): ok is false only for a
+// value of the wrong type.
+
+func optionalMap(m map[string]any, key string) (map[string]any, bool) {
+	switch v := m[key].(type) {
+	case nil:
+		return nil, true
+	case map[string]any:
+		return v, true
+	}
+	return nil, false
 }
 
+func optionalBool(m map[string]any, key string) (bool, bool) {
+	switch v := m[key].(type) {
+	case nil:
+		return false, true
+	case bool:
+		return v, true
+	}
+	return false, false
+}
+
+func optionalString(m map[string]any, key string) (string, bool) {
+	switch v := m[key].(type) {
+	case nil:
+		return "", true
+	case string:
+		return v, true
+	}
+	return "", false
+}
+
+func optionalInt(m map[string]any, key string) (int, bool) {
+	if m[key] == nil {
+		return 0, true
+	}
+	return intAt(m, key)
+}
+
+// stringAt reads a string, "" for anything else.
 func stringAt(m map[string]any, key string) string {
 	s, _ := m[key].(string)
 	return s

@@ -23,12 +23,14 @@ var sessionTTLRange = Rule{
 	Fix:         "Set milvus.session.ttl between 15 and 60 seconds (30 is the Milvus 2.3-2.5 default).",
 	HelmAccepts: true,
 	check: func(in *Input) []finding.Finding {
-		path := "milvus.session.ttl"
+		path, name := "milvus.session.ttl", "milvus.session.ttl"
 		ttl, ok := intAt(mapAt(in.Values, "milvus", "session"), "ttl")
-		// Extra config is merged over the chart's user.yaml, so its TTL is the one Milvus reads.
+		// Extra config is merged over the chart's user.yaml, so its TTL is the one
+		// Milvus reads; a TTL there that is not a number cannot be judged.
 		for _, src := range in.extraConfigSources() {
-			if t, found := intAt(mapAt(src.config, "common", "session"), "ttl"); found {
-				ttl, ok, path = t, true, pathIn(src, "common.session.ttl")
+			if v, found := mapAt(src.config, "common", "session")["ttl"]; found {
+				ttl, ok = intAt(map[string]any{"ttl": v}, "ttl")
+				path, name = pathIn(src, "common.session.ttl"), src.where("common.session.ttl")
 			}
 		}
 		switch {
@@ -39,14 +41,14 @@ var sessionTTLRange = Rule{
 				Path: path,
 				Message: fmt.Sprintf("common.session.ttl is %d s: a session this short can expire during an etcd leader change, and an active coordinator that loses its lease exits (a crash fails over in about %d s plus the metadata reload)",
 					ttl, ttl),
-				Fix: fmt.Sprintf("set %s to at least %d", path, minSessionTTL),
+				Fix: fmt.Sprintf("set %s to at least %d", name, minSessionTTL),
 			}}
 		case ttl > maxSessionTTL:
 			return []finding.Finding{{
 				Path: path,
 				Message: fmt.Sprintf("common.session.ttl is %d s: after a crash, SIGKILL or node loss the standby takes over only when the lease expires, so the coordinator is down for about %d s plus the metadata reload",
 					ttl, ttl),
-				Fix: fmt.Sprintf("set %s to at most %d (30 is the Milvus 2.3-2.5 default)", path, maxSessionTTL),
+				Fix: fmt.Sprintf("set %s to at most %d (30 is the Milvus 2.3-2.5 default)", name, maxSessionTTL),
 			}}
 		}
 		return nil
