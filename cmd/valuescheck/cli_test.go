@@ -134,6 +134,11 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-coordinators-incomplete", args: []string{v("coordinators-incomplete-querycoord-off.yaml")}, code: 1},
 		{name: "rule-extra-config-contradicts", args: []string{v("extra-config-contradicts-standby-off.yaml")}, code: 1},
 		{name: "rule-extra-config-ignored", args: []string{v("extra-config-ignored-docs-key.yaml")}, code: 1},
+		{name: "rule-extra-env-overrides", args: []string{v("extra-env-overrides.yaml")}, code: 1},
+		// A warning never hides an error at the same path: Helm refuses TTL 0.
+		{name: "session-ttl-zero-warning-and-error", args: []string{v("session-ttl-zero.yaml")}, code: 1},
+		// null deletes a key as in Helm; the schema requires what the templates need.
+		{name: "set-null-deletes-required-key", args: []string{"--set", "image.all.tag=null"}, code: 1},
 		{name: "rule-ha-disruption-budget", args: []string{v("ha-disruption-budget-off.yaml")}},
 		{name: "rule-ha-disruption-budget-strict", args: []string{"--strict", v("ha-disruption-budget-off.yaml")}, code: 1},
 		{name: "rule-ha-replicas-need-standby", args: []string{v("ha-replicas-need-standby.yaml")}, code: 1},
@@ -151,7 +156,7 @@ func cliCases(t *testing.T) []cliCase {
 		// Render findings point at the template (the chart's `fail`, or the
 		// object the API would refuse); the message names the value.
 		{name: "rule-render-template", args: []string{v("render-template-extra-config-file-not-mapping.yaml")}, code: 1},
-		{name: "rule-render-typed", args: []string{v("render-typed-max-skew-overflow.yaml")}, code: 1},
+		{name: "rule-schema-value-int32-overflow", args: []string{v("schema-value-max-skew-overflow.yaml")}, code: 1},
 		{name: "rule-render-ha-degraded", args: []string{v("render-ha-degraded-max-surge-2.yaml")}},
 		{name: "rule-render-ha-degraded-strict", args: []string{"--strict", v("render-ha-degraded-max-surge-2.yaml")}, code: 1},
 
@@ -280,12 +285,12 @@ func TestEveryRuleHasACase(t *testing.T) {
 		switch id {
 		case "parse-alias-expansion": // TestAliasBomb
 			continue
-		case "render-unchecked-kind": // TestUncheckedKind
+		case "render-unchecked-kind", "render-typed": // TestChartTemplateProblems
 			continue
 		case "render-ha-invariant":
-			// The only values that reach it (an extraEnv entry overriding
-			// <ROLE>_ENABLE_ACTIVE_STANDBY) get findings at the chart's own
-			// values.yaml, not at the entry: no golden until that is fixed.
+			// No values reach it on this chart: the rules, the schema and the
+			// chart's guards refuse first (extraEnv overrides included). It is
+			// the safety net for --chart copies; internal/render tests it.
 			continue
 		}
 		assert.Contains(t, triggered, "["+id+"]", "no golden case triggers rule %s", id)
@@ -326,7 +331,7 @@ func TestChartFlagMatchesEmbeddedChart(t *testing.T) {
 		ciScenarios(t),
 		{v("ha-replicas-need-standby.yaml"), v("session-ttl-too-short.yaml")},
 		{v("render-template-extra-config-file-not-mapping.yaml")},
-		{v("render-typed-max-skew-overflow.yaml")},
+		{v("schema-value-max-skew-overflow.yaml")},
 		{"--set", "rootCoordinator=null"},
 		{"-o", "json", v("ha-disruption-budget-off.yaml")},
 		{"render"},
@@ -345,9 +350,8 @@ func TestChartFlagMatchesEmbeddedChart(t *testing.T) {
 	}
 }
 
-// TestAliasBomb: the alias bomb is refused fast, before anything expands it.
-// Only the rule and the exit code are checked: the finding's position (1:56, a
-// scalar inside the first anchor) is not the alias that expands the file.
+// TestAliasBomb: the alias bomb is refused fast, before anything expands it,
+// at the alias whose expansion blew the budget.
 func TestAliasBomb(t *testing.T) {
 	res := runCLI(t, []string{v("alias-bomb.yaml")}, "")
 	assert.Equal(t, exitFindings, res.code)
@@ -357,20 +361,36 @@ func TestAliasBomb(t *testing.T) {
 	assert.Empty(t, res.stderr)
 }
 
-// TestUncheckedKind: a chart (a copy of this one with a template of a kind the
-// typed check does not know) checked with --chart gets a warning at the template.
-func TestUncheckedKind(t *testing.T) {
+// TestChartTemplateProblems: copies of this chart with one more template,
+// checked with --chart: a kind the typed check does not know gets a warning at
+// the template, an object the API server would refuse gets an error there.
+func TestChartTemplateProblems(t *testing.T) {
 	tmp := t.TempDir()
-	chart := filepath.Join(tmp, "chart")
-	require.NoError(t, os.CopyFS(chart, os.DirFS(chartDir)))
-	require.NoError(t, os.WriteFile(filepath.Join(chart, "templates", "servicemonitor.yaml"), []byte(`apiVersion: monitoring.coreos.com/v1
+	extra := map[string]string{
+		"chart": `apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata:
   name: {{ .Release.Name }}-coordinators
 spec:
   endpoints:
     - port: metrics
-`), 0o644))
+`,
+		"broken": `apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-broken
+spec:
+  ports:
+    - name: grpc
+      port: "grpc-port"
+      targetPrt: 53100
+`,
+	}
+	for name, template := range extra {
+		chart := filepath.Join(tmp, name)
+		require.NoError(t, os.CopyFS(chart, os.DirFS(chartDir)))
+		require.NoError(t, os.WriteFile(filepath.Join(chart, "templates", "extra.yaml"), []byte(template), 0o644))
+	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -378,6 +398,7 @@ spec:
 	}{
 		{"chart-unchecked-kind", []string{"--chart", "$TMP/chart", chartDefaults}, 0},
 		{"chart-unchecked-kind-strict", []string{"--strict", "--chart", "$TMP/chart", chartDefaults}, 1},
+		{"chart-render-typed", []string{"--chart", "$TMP/broken", chartDefaults}, 1},
 	} {
 		args := make([]string, len(c.args))
 		for i, a := range c.args {

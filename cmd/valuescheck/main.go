@@ -86,7 +86,7 @@ type valuesFlags struct {
 	chartDir, kubeVersion, release, namespace            string
 }
 
-func (v *valuesFlags) register(fs *pflag.FlagSet) {
+func (v *valuesFlags) register(fs command) {
 	fs.StringArrayVarP(&v.layers, "values", "f", nil, "values file layered under every FILE, in order (repeatable)")
 	fs.StringArrayVar(&v.set, "set", nil, "set values on the command line (key1=val1,key2=val2), as helm")
 	fs.StringArrayVar(&v.setString, "set-string", nil, "set STRING values on the command line, as helm")
@@ -119,7 +119,7 @@ func (v *valuesFlags) setup(stdin *stdinOnce) (*check.Chart, check.Options, []fi
 	if err != nil {
 		return nil, check.Options{}, nil, err
 	}
-	if _, err := render.Capabilities(v.kubeVersion); err != nil {
+	if err := ch.SupportsKubeVersion(v.kubeVersion); err != nil {
 		return nil, check.Options{}, nil, err
 	}
 	inputs := make([]check.Input, 0, len(v.layers))
@@ -139,26 +139,29 @@ var embeddedChart = sync.OnceValues(func() (*check.Chart, error) {
 	return check.LoadChart(milvuscoord.Chart(), milvuscoord.ChartDir)
 })
 
-func newFlagSet(name string, stderr io.Writer, usage string) *pflag.FlagSet {
+// command is a subcommand's flags and the help text printed before them.
+type command struct {
+	*pflag.FlagSet
+	usage string
+}
+
+func newCommand(name, usage string) command {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.SortFlags = false
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
-	return fs
+	fs.Usage = func() {} // parse prints help itself: to stdout when asked for
+	fs.SetOutput(io.Discard)
+	return command{FlagSet: fs, usage: usage}
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("valuescheck", stderr, usageText)
+	fs := newCommand("valuescheck", usageText)
 	var vf valuesFlags
 	vf.register(fs)
 	output := fs.StringP("output", "o", "text", "output format: "+strings.Join(report.Names(), ", "))
 	strict := fs.Bool("strict", false, "warnings fail the check too")
 	quiet := fs.BoolP("quiet", "q", false, "print only the findings that fail, no summaries")
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	if code, done := parse(fs, args, stderr); done {
+	if code, done := fs.parse(args, stdout, stderr); done {
 		return code
 	}
 	if *showVersion {
@@ -245,7 +248,7 @@ func checkName(f *check.Input, layers []string) string {
 }
 
 func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("valuescheck render", stderr, `valuescheck render renders the chart in-process, byte for byte as helm template.
+	fs := newCommand("valuescheck render", `valuescheck render renders the chart in-process, byte for byte as helm template.
 
 Usage:
   valuescheck render [flags] [FILE]
@@ -261,7 +264,7 @@ Flags:
 	outputDir := fs.String("output-dir", "", "write one file per template under this directory, like helm template --output-dir")
 	format := fs.String("format", "manifests", "manifests (helm template's output) or compose (docker-compose services, one per replica)")
 	strict := fs.Bool("strict", false, "warnings fail the render too")
-	if code, done := parse(fs, args, stderr); done {
+	if code, done := fs.parse(args, stdout, stderr); done {
 		return code
 	}
 	if fs.NArg() > 1 {
@@ -335,8 +338,8 @@ func writeCompose(objs []render.Object, project, outputDir string, stdout, stder
 }
 
 func runRules(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("valuescheck rules", stderr, "Usage:\n  valuescheck rules\n\nLists every rule valuescheck reports.\n\nFlags:\n")
-	if code, done := parse(fs, args, stderr); done {
+	fs := newCommand("valuescheck rules", "Usage:\n  valuescheck rules\n\nLists every rule valuescheck reports.\n\nFlags:\n")
+	if code, done := fs.parse(args, stdout, stderr); done {
 		return code
 	}
 	if fs.NArg() > 0 {
@@ -353,10 +356,13 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 }
 
 func runSchema(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("valuescheck schema", stderr, "Usage:\n  valuescheck schema [--chart DIR]\n\nPrints the chart's values.schema.json.\n\nFlags:\n")
+	fs := newCommand("valuescheck schema", "Usage:\n  valuescheck schema [--chart DIR]\n\nPrints the chart's values.schema.json.\n\nFlags:\n")
 	chartDir := fs.String("chart", "", "print the schema of the chart in this directory instead of the embedded one")
-	if code, done := parse(fs, args, stderr); done {
+	if code, done := fs.parse(args, stdout, stderr); done {
 		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fmt.Errorf("schema takes no arguments"))
 	}
 	var ch *check.Chart
 	var err error
@@ -372,10 +378,13 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// parse parses flags; done is true when the command is over (help, or an error).
-func parse(fs *pflag.FlagSet, args []string, stderr io.Writer) (code int, done bool) {
-	if err := fs.Parse(args); err != nil {
+// parse parses flags; done is true when the command is over: help was asked
+// for (printed to stdout) or the flags are wrong (said on stderr).
+func (c command) parse(args []string, stdout, stderr io.Writer) (code int, done bool) {
+	if err := c.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprint(stdout, c.usage)
+			fmt.Fprint(stdout, c.FlagUsages())
 			return exitOK, true
 		}
 		fmt.Fprintf(stderr, "valuescheck: %v (see --help)\n", err)

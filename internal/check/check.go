@@ -58,6 +58,19 @@ func LoadChart(fsys fs.FS, dir string) (*Chart, error) {
 	return &Chart{Dir: dir, chart: ch, defaults: defaults, validator: validator, schemaRaw: ch.Schema}, nil
 }
 
+// SupportsKubeVersion reports an error when kubeVersion does not parse or the
+// chart's kubeVersion constraint excludes it (helm template refuses both).
+func (c *Chart) SupportsKubeVersion(kubeVersion string) error {
+	caps, err := render.Capabilities(kubeVersion)
+	if err != nil {
+		return err
+	}
+	if c.chart.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(c.chart.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return fmt.Errorf("chart %s requires kubeVersion %s, which excludes --kube-version %s", c.Dir, c.chart.Metadata.KubeVersion, caps.KubeVersion.String())
+	}
+	return nil
+}
+
 // Schema returns the chart's values.schema.json.
 func (c *Chart) Schema() []byte { return c.schemaRaw }
 
@@ -191,6 +204,9 @@ func covered(earlier []finding.Finding, f finding.Finding) bool {
 		return false
 	}
 	for _, e := range earlier {
+		if e.Severity < f.Severity {
+			continue // a warning never hides an error
+		}
 		for _, p := range append([]string{e.Path}, e.Related...) {
 			if p != "" && (p == f.Path || strings.HasPrefix(p, f.Path+".") || strings.HasPrefix(p, f.Path+"[")) {
 				return true

@@ -60,8 +60,16 @@ type Finding struct {
 	Origin   Origin   // where the value at Path was set
 }
 
-// Text is the finding in a compiler's format: "file:line:col: error: message; fix [rule]".
+// Text is the finding in a compiler's format, on one line:
+// "file:line:col: error: message; fix [rule]".
 func (f Finding) Text() string {
+	return oneLine.Replace(f.text())
+}
+
+// oneLine keeps a finding on one line whatever its keys hold.
+var oneLine = strings.NewReplacer("\n", `\n`, "\r", `\r`)
+
+func (f Finding) text() string {
 	var b strings.Builder
 	if o := f.Origin.String(); o != "" {
 		b.WriteString(o)

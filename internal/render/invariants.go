@@ -41,6 +41,7 @@ type coordinatorPod struct {
 	key        string   // values block
 	roles      []string // Milvus roles from the container args
 	ha         bool     // active-standby on for every role, as Milvus would read it
+	envDecides bool     // an env var, not user.yaml, decided ha
 }
 
 func (c coordinatorPod) path(p string) string { return c.key + "." + p }
@@ -77,7 +78,7 @@ func Invariants(objs []Object) []finding.Finding {
 			continue
 		}
 		c := coordinatorPod{deployment: d, key: key, roles: milvusRoles(d.Spec.Template.Spec.Containers[0].Args)}
-		c.ha = activeStandby(d, c.roles, configMaps)
+		c.ha, c.envDecides = activeStandby(d, c.roles, configMaps)
 		for _, r := range c.roles {
 			runs[r] = append(runs[r], d.Name)
 		}
@@ -120,6 +121,13 @@ func checkCoordinator(c coordinatorPod, pdbs []*policyv1.PodDisruptionBudget, al
 			"keep the chart's selector labels on the pod template")
 	}
 	strategy := d.Spec.Strategy
+	if !c.ha && c.envDecides {
+		// The chart wrote the mode from the values; an extra env var overrode it.
+		add(RuleHAInvariant, finding.Error, c.path("extraEnv"),
+			"an env var turns active-standby off over the user.yaml the chart wrote from the values: the pods run in another mode than they are deployed for",
+			fmt.Sprintf("remove the *_ENABLE_ACTIVE_STANDBY entry from %s and set %s", c.path("extraEnv"), c.path("activeStandby.enabled")))
+		return out
+	}
 	if !c.ha {
 		if replicas > 1 {
 			add(RuleHAInvariant, finding.Error, c.path("activeStandby.enabled"),
@@ -197,10 +205,11 @@ func milvusRoles(args []string) []string {
 }
 
 // activeStandby reports whether every role runs active-standby as Milvus would
-// read it: the `<ROLE>_ENABLE_ACTIVE_STANDBY` env var wins over user.yaml.
-func activeStandby(d *appsv1.Deployment, roles []string, configMaps map[string]*corev1.ConfigMap) bool {
+// read it (the `<ROLE>_ENABLE_ACTIVE_STANDBY` env var wins over user.yaml), and
+// whether an env var changed the answer user.yaml gives.
+func activeStandby(d *appsv1.Deployment, roles []string, configMaps map[string]*corev1.ConfigMap) (on, envDecides bool) {
 	if len(roles) == 0 {
-		return false
+		return false, false
 	}
 	config := map[string]any{}
 	for _, v := range d.Spec.Template.Spec.Volumes {
@@ -216,18 +225,19 @@ func activeStandby(d *appsv1.Deployment, roles []string, configMaps map[string]*
 	}
 	for _, r := range roles {
 		s := configSection[r]
-		on := false
+		fromConfig := false
 		if section, ok := config[s.key].(map[string]any); ok {
-			on, _ = section["enableActiveStandby"].(bool)
+			fromConfig, _ = section["enableActiveStandby"].(bool)
 		}
+		roleOn := fromConfig
 		if v, ok := env[s.env+"_ENABLE_ACTIVE_STANDBY"]; ok {
-			on, _ = strconv.ParseBool(v)
+			roleOn, _ = strconv.ParseBool(v)
 		}
-		if !on {
-			return false
+		if !roleOn {
+			return false, fromConfig
 		}
 	}
-	return true
+	return true, false
 }
 
 func selecting(pdbs []*policyv1.PodDisruptionBudget, pod labels.Set) []*policyv1.PodDisruptionBudget {

@@ -93,10 +93,7 @@ func TestInvariants(t *testing.T) {
 			mutate: func(d *appsv1.Deployment, _ *corev1.ConfigMap, _ **policyv1.PodDisruptionBudget) {
 				d.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "ROOT_COORD_ENABLE_ACTIVE_STANDBY", Value: "false"}}
 			},
-			want: []want{
-				{RuleHAInvariant, finding.Error, "rootCoordinator.activeStandby.enabled"},
-				{RuleHAInvariant, finding.Error, "rootCoordinator.strategy"},
-			}},
+			want: []want{{RuleHAInvariant, finding.Error, "rootCoordinator.extraEnv"}}},
 		{name: "non-HA coordinator with a RollingUpdate strategy",
 			mutate: func(d *appsv1.Deployment, cm *corev1.ConfigMap, pdb **policyv1.PodDisruptionBudget) {
 				nonHA(d, cm)

@@ -138,7 +138,7 @@ func (r *Result) WriteDir(dir string) ([]string, error) {
 		if seen[name] {
 			flags = os.O_APPEND | os.O_WRONLY
 		}
-		f, err := os.OpenFile(file, flags, 0o600)
+		f, err := os.OpenFile(file, flags, 0o644)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,10 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"net/url"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 )
@@ -112,8 +115,8 @@ func SARIF(w io.Writer, files []File, opts Options) error {
 			msg += "; " + x.Fix
 		}
 		res := sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevel(x.Severity, opts.Strict), Message: sarifText{msg}}
-		if x.Origin.File != "" {
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: x.Origin.File}}}
+		if uri, ok := artifactURI(x.Origin.File); ok {
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}
 			if x.Origin.Line > 0 {
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: x.Origin.Line, StartColumn: x.Origin.Col}
 			}
@@ -124,6 +127,21 @@ func SARIF(w io.Writer, files []File, opts Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// artifactURI turns a file name into the relative URI reference SARIF wants
+// (percent-encoded; "./" first when a colon would read as a scheme). Standard
+// input has no artifact.
+func artifactURI(file string) (string, bool) {
+	if file == "" || file == "<stdin>" {
+		return "", false
+	}
+	uri := (&url.URL{Path: filepath.ToSlash(file)}).EscapedPath()
+	uri = strings.NewReplacer(",", "%2C").Replace(uri)
+	if first, _, _ := strings.Cut(uri, "/"); strings.Contains(first, ":") {
+		uri = "./" + uri
+	}
+	return uri, true
 }
 
 func sarifLevel(s finding.Severity, strict bool) string {

@@ -45,6 +45,7 @@ var haSpread = Rule{
 				if m, isMap := userAnti.(map[string]any); (isMap || userAnti == nil) && len(m) == 0 && !spreads {
 					out = append(out, finding.Finding{
 						Path:    c.path("affinity.podAntiAffinity"),
+						Related: []string{c.path("affinity")},
 						Message: fmt.Sprintf("%s is empty and replaces the chart's anti-affinity: the %d replicas of %s may all run on one node", c.path("affinity.podAntiAffinity"), c.Replicas, c.Role),
 						Fix:     fmt.Sprintf("remove %s to get the chart's anti-affinity, or write your own terms", c.path("affinity.podAntiAffinity")),
 					})
@@ -52,7 +53,7 @@ var haSpread = Rule{
 			case mode == "none" && !spreads:
 				out = append(out, finding.Finding{
 					Path:    in.blame("podAntiAffinity.mode", c.path("replicas")),
-					Related: []string{"podAntiAffinity.mode"},
+					Related: []string{"podAntiAffinity.mode", c.path("affinity")},
 					Message: fmt.Sprintf("podAntiAffinity.mode is none and %s has %d replicas and no topologySpreadConstraints: they may all run on one node, and its loss takes every replica", c.Key, c.Replicas),
 					Fix:     fmt.Sprintf("set podAntiAffinity.mode: soft (or hard), or add %s", c.path("topologySpreadConstraints")),
 				})

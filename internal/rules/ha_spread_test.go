@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestHASpread(t *testing.T) {
-	modeRel := []string{"podAntiAffinity.mode"}
+	modeRel := func(key string) []string { return []string{"podAntiAffinity.mode", key + ".affinity"} }
 	runCases(t, haSpread, []ruleCase{
 		{name: "chart defaults: soft anti-affinity"},
 		{name: "hard anti-affinity", overlay: "podAntiAffinity: {mode: hard}"},
@@ -12,9 +12,9 @@ func TestHASpread(t *testing.T) {
 			overlay: "podAntiAffinity: {mode: none}",
 			user:    []string{"podAntiAffinity.mode"},
 			want: []want{
-				{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and rootCoordinator has 2 replicas and no topologySpreadConstraints", Related: modeRel},
-				{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and queryCoordinator has 2 replicas", Related: modeRel},
-				{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and dataCoordinator has 2 replicas", Related: modeRel},
+				{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and rootCoordinator has 2 replicas and no topologySpreadConstraints", Related: modeRel("rootCoordinator")},
+				{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and queryCoordinator has 2 replicas", Related: modeRel("queryCoordinator")},
+				{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and dataCoordinator has 2 replicas", Related: modeRel("dataCoordinator")},
 			},
 		},
 		{
@@ -38,8 +38,8 @@ rootCoordinator:
 `,
 			user: []string{"podAntiAffinity.mode"},
 			want: []want{
-				{Path: "podAntiAffinity.mode", Msg: "queryCoordinator has 2 replicas", Related: modeRel},
-				{Path: "podAntiAffinity.mode", Msg: "dataCoordinator has 2 replicas", Related: modeRel},
+				{Path: "podAntiAffinity.mode", Msg: "queryCoordinator has 2 replicas", Related: modeRel("queryCoordinator")},
+				{Path: "podAntiAffinity.mode", Msg: "dataCoordinator has 2 replicas", Related: modeRel("dataCoordinator")},
 			},
 		},
 		{
@@ -52,7 +52,7 @@ dataCoordinator: {replicas: 1}
 `,
 			user: []string{"queryCoordinator.replicas"},
 			want: []want{
-				{Path: "queryCoordinator.replicas", Msg: "podAntiAffinity.mode is none and queryCoordinator has 3 replicas", Related: modeRel},
+				{Path: "queryCoordinator.replicas", Msg: "podAntiAffinity.mode is none and queryCoordinator has 3 replicas", Related: modeRel("queryCoordinator")},
 			},
 		},
 		{
@@ -64,7 +64,7 @@ rootCoordinator: {enabled: false}
 queryCoordinator: {enabled: false}
 dataCoordinator: {enabled: false}
 `,
-			want: []want{{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and mixCoordinator has 3 replicas", Related: modeRel}},
+			want: []want{{Path: "podAntiAffinity.mode", Msg: "podAntiAffinity.mode is none and mixCoordinator has 3 replicas", Related: modeRel("mixCoordinator")}},
 		},
 		{
 			name: "mode none, replicas as a string is not read",
@@ -275,8 +275,9 @@ rootCoordinator:
     podAntiAffinity: {}
 `,
 			want: []want{{
-				Path: "rootCoordinator.affinity.podAntiAffinity",
-				Msg:  "rootCoordinator.affinity.podAntiAffinity is empty and replaces the chart's anti-affinity: the 2 replicas of rootcoord may all run on one node",
+				Path:    "rootCoordinator.affinity.podAntiAffinity",
+				Msg:     "rootCoordinator.affinity.podAntiAffinity is empty and replaces the chart's anti-affinity: the 2 replicas of rootcoord may all run on one node",
+				Related: []string{"rootCoordinator.affinity"},
 			}},
 		},
 		{
@@ -313,7 +314,7 @@ rootCoordinator:
 queryCoordinator: {replicas: 1}
 dataCoordinator: {replicas: 1}
 `,
-			want: []want{{Path: "rootCoordinator.affinity.podAntiAffinity", Msg: "is empty and replaces the chart's anti-affinity"}},
+			want: []want{{Path: "rootCoordinator.affinity.podAntiAffinity", Msg: "is empty and replaces the chart's anti-affinity", Related: []string{"rootCoordinator.affinity"}}},
 		},
 		{
 			name: "every problem of one coordinator, in order",
@@ -335,7 +336,7 @@ dataCoordinator: {replicas: 1}
 			want: []want{
 				{Path: `rootCoordinator.nodeSelector["kubernetes.io/hostname"]`, Msg: "pins all 3 replicas of rootcoord to node node-a"},
 				{Path: "rootCoordinator.affinity.nodeAffinity", Msg: "requires node node-b for all 3 replicas of rootcoord"},
-				{Path: "rootCoordinator.replicas", Msg: "podAntiAffinity.mode is none and rootCoordinator has 3 replicas", Related: modeRel},
+				{Path: "rootCoordinator.replicas", Msg: "podAntiAffinity.mode is none and rootCoordinator has 3 replicas", Related: modeRel("rootCoordinator")},
 			},
 		},
 		{

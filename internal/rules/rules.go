@@ -47,6 +47,7 @@ func All() []Rule {
 		indexCoordinatorRemoved,
 		extraConfigIgnored,
 		extraConfigContradicts,
+		extraEnvOverrides,
 		sessionTTLRange,
 		haSpread,
 		haDisruptionBudget,

@@ -22,6 +22,7 @@ func TestAll(t *testing.T) {
 		"coordinators-incomplete",
 		"extra-config-contradicts",
 		"extra-config-ignored",
+		"extra-env-overrides",
 		"ha-disruption-budget",
 		"ha-replicas-need-standby",
 		"ha-rollout-strategy",

@@ -34,8 +34,8 @@ var sessionTTLRange = Rule{
 			}
 		}
 		switch {
-		case !ok:
-			return nil
+		case !ok || ttl < 1:
+			return nil // not a TTL Milvus can run with: the schema reports it
 		case ttl < minSessionTTL:
 			return []finding.Finding{{
 				Path: path,

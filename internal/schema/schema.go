@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/xeipuuv/gojsonschema"
@@ -102,7 +103,7 @@ func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError) fin
 		f.Message = fmt.Sprintf("%s is not allowed in this combination%s", path, describe(path, segments))
 		f.Fix = "change " + path + " as its description says"
 	default:
-		f.Message = fmt.Sprintf("%s %s%s", path, lowerFirst(e.Description()), describe(path, segments))
+		f.Message = fmt.Sprintf("%s %s%s", path, constraint(e), describe(path, segments))
 		f.Fix = "set " + path + " to an allowed value"
 	}
 	return f
@@ -309,9 +310,37 @@ func withArticle(word string) string {
 	return article(word) + " " + word
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
+// number prints a schema bound without an exponent.
+func number(v any) string {
+	if f, err := strconv.ParseFloat(fmt.Sprint(v), 64); err == nil {
+		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return fmt.Sprint(v)
+}
+
+// constraint words the constraint a value breaks, after its path.
+func constraint(e gojsonschema.ResultError) string {
+	d := e.Details()
+	switch e.Type() {
+	case "enum":
+		return fmt.Sprintf("is %s but must be one of %v", shortJSON(e.Value()), d["allowed"])
+	case "const":
+		return fmt.Sprintf("is %s but must be %v", shortJSON(e.Value()), d["allowed"])
+	case "number_gte":
+		return fmt.Sprintf("is %s but must be at least %s", shortJSON(e.Value()), number(d["min"]))
+	case "number_lte":
+		return fmt.Sprintf("is %s but must be at most %s", shortJSON(e.Value()), number(d["max"]))
+	case "pattern":
+		return fmt.Sprintf("is %s, which does not match %v", shortJSON(e.Value()), d["pattern"])
+	case "string_gte":
+		return fmt.Sprintf("is %s but must be at least %v characters long", shortJSON(e.Value()), d["min"])
+	case "array_min_items":
+		return fmt.Sprintf("must have at least %v items", d["min"])
+	}
+	desc := e.Description()
+	desc = strings.TrimPrefix(desc, e.Field()+" ")
+	if desc != "" {
+		desc = strings.ToLower(desc[:1]) + desc[1:]
+	}
+	return desc
 }

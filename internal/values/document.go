@@ -73,17 +73,13 @@ func Parse(name string, data []byte) (*Document, []finding.Finding) {
 		return nil, []finding.Finding{{Rule: rule, Severity: finding.Error, Message: msg, Fix: fix, Origin: o}}
 	}
 	if len(data) > MaxFileSize {
-		return fail(RuleTooLarge, fmt.Sprintf("the file is %d bytes, more than the %d a values file may have", len(data), MaxFileSize),
+		return fail(RuleTooLarge, fmt.Sprintf("the file is larger than the %d bytes (%d MiB) a values file may have", MaxFileSize, MaxFileSize>>20),
 			"check that this is the values file you meant; split it if it really is one", at(0, 0))
 	}
-	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
-		line := 1
-		if i >= 0 {
-			line += bytes.Count(data[:i], []byte("\n"))
-		} else {
-			line += bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
-		}
-		return fail(RuleNotText, "the file is not UTF-8 text (binary data)", "pass a YAML values file", at(line, 0))
+	if bad := firstNonText(data); bad >= 0 {
+		line := 1 + bytes.Count(data[:bad], []byte("\n"))
+		return fail(RuleNotText, "the file is not UTF-8 text: binary data, or text in another encoding such as Latin-1",
+			"pass a YAML values file saved as UTF-8", at(line, 0))
 	}
 
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -92,14 +88,14 @@ func Parse(name string, data []byte) (*Document, []finding.Finding) {
 		if errors.Is(err, io.EOF) {
 			return empty(name)
 		}
-		return syntaxError(name, err)
+		return syntaxError(name, helmParseError(data, err))
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err == nil {
 		return fail(RuleMultipleDocs, "the file holds more than one YAML document: Helm reads only the first and silently drops the rest",
 			"remove the `---` separator and merge the documents, or split them into files passed one by one", at(next.Line, next.Column))
 	} else if !errors.Is(err, io.EOF) {
-		return syntaxError(name, err)
+		return syntaxError(name, helmParseError(data, err))
 	}
 
 	doc := root.Content[0]
@@ -140,6 +136,21 @@ func empty(name string) (*Document, []finding.Finding) {
 		}}
 }
 
+// helmParseError returns the error Helm's parser gives for data when it has
+// one, so a syntax error is reported at the line Helm reports; else err.
+func helmParseError(data []byte, err error) error {
+	var v any
+	if herr := sigsyaml.Unmarshal(data, &v); herr != nil {
+		if m := sigsPrefix.FindStringIndex(herr.Error()); m != nil {
+			return errors.New(herr.Error()[m[1]:])
+		}
+	}
+	return err
+}
+
+// sigsPrefix is what sigs.k8s.io/yaml puts before the YAML parser's message.
+var sigsPrefix = regexp.MustCompile(`^error converting YAML to JSON: `)
+
 func syntaxError(name string, err error) (*Document, []finding.Finding) {
 	msg := err.Error()
 	o := finding.Origin{File: name}
@@ -153,15 +164,17 @@ func syntaxError(name string, err error) (*Document, []finding.Finding) {
 	}}
 }
 
-func firstInvalidUTF8(data []byte) int {
+// firstNonText returns the offset of the first NUL byte or invalid UTF-8
+// sequence, or -1 for text.
+func firstNonText(data []byte) int {
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
+		if r == 0 || r == utf8.RuneError && size <= 1 {
 			return i
 		}
 		i += size
 	}
-	return len(data)
+	return -1
 }
 
 func resolve(n *yaml.Node) *yaml.Node {
@@ -188,6 +201,7 @@ type walker struct {
 	visited  int
 	tooMany  bool
 	bombAt   Pos
+	aliases  []Pos // the aliases being expanded, outermost first
 	findings []finding.Finding
 }
 
@@ -200,9 +214,17 @@ func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
 	w.visited++
 	if w.visited > maxNodes {
 		if !w.tooMany {
+			// Blame the alias whose expansion blew the budget, not a value deep inside it.
 			w.tooMany, w.bombAt = true, Pos{n.Line, n.Column}
+			if len(w.aliases) > 0 {
+				w.bombAt = w.aliases[0]
+			}
 		}
 		return &posNode{}
+	}
+	if n.Kind == yaml.AliasNode {
+		w.aliases = append(w.aliases, Pos{n.Line, n.Column})
+		defer func() { w.aliases = w.aliases[:len(w.aliases)-1] }()
 	}
 	v := resolve(n)
 	p := &posNode{origin: w.origin(n)}

@@ -1,6 +1,8 @@
 package valuesschema
 
 import (
+	"sort"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -29,8 +31,8 @@ var Coordinators = []Coordinator{
 func Build(defaults map[string]any) *Schema {
 	kube := newKubeTypes()
 	props := map[string]*Schema{
-		"nameOverride":     str("Override the chart name in resource names."),
-		"fullnameOverride": str("Override the full resource name prefix (release name and chart name)."),
+		"nameOverride":     dnsLabel("Override the chart name in resource names (a DNS label: lower-case letters, digits, '-')."),
+		"fullnameOverride": dnsLabel("Override the full resource name prefix, release name and chart name (a DNS label: lower-case letters, digits, '-')."),
 		"image": object("Container image.", map[string]*Schema{
 			"all": object("The Milvus image every coordinator runs.", map[string]*Schema{
 				"repository": nonEmpty("Milvus image repository."),
@@ -308,6 +310,11 @@ func object(description string, props map[string]*Schema) *Schema {
 
 func str(description string) *Schema { return &Schema{Description: description, Type: "string"} }
 
+// dnsLabel is a string that can prefix Kubernetes object names and label values.
+func dnsLabel(description string) *Schema {
+	return &Schema{Description: description, Type: "string", Pattern: `^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$`}
+}
+
 func nonEmpty(description string) *Schema {
 	return &Schema{Description: description, Type: "string", MinLength: ptr(1)}
 }
@@ -338,17 +345,38 @@ func intOrPercent(description string) *Schema {
 
 func ptr[T any](v T) *T { return &v }
 
-// setDefaults records the chart's default values on the properties they set.
+// setDefaults records the chart's default values on the properties they set,
+// and makes required every default the templates cannot do without: a scalar,
+// or a chart-owned object holding one. Helm validates values after coalescing
+// them with the defaults, so only a user's `null` (which deletes a key) can
+// break it: `--set image.all.tag=null` would render "milvusdb/milvus:<nil>".
+// Kubernetes objects, lists and maps stay optional: null means "none".
 func setDefaults(s *Schema, defaults map[string]any) {
-	for key, value := range defaults {
+	keys := make([]string, 0, len(defaults))
+	for key := range defaults {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
 		p := s.Property(key)
 		if p == nil {
 			continue
 		}
-		if m, ok := value.(map[string]any); ok && len(p.Properties) > 0 {
-			setDefaults(p, m)
-			continue
+		switch value := defaults[key].(type) {
+		case map[string]any:
+			if len(p.Properties) == 0 {
+				p.Default = value
+				continue
+			}
+			setDefaults(p, value)
+			if len(p.Required) > 0 {
+				s.Required = append(s.Required, key)
+			}
+		case []any:
+			p.Default = value
+		default:
+			p.Default = value
+			s.Required = append(s.Required, key)
 		}
-		p.Default = value
 	}
 }

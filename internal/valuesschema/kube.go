@@ -2,6 +2,7 @@ package valuesschema
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 
@@ -58,7 +59,10 @@ func (k *kubeTypes) of(t reflect.Type) *Schema {
 		return &Schema{Type: "boolean"}
 	case reflect.String:
 		return &Schema{Type: "string"}
-	case reflect.Int, reflect.Int32, reflect.Int64:
+	case reflect.Int32:
+		// The API server refuses what does not fit in 32 bits; Helm would not.
+		return &Schema{Type: "integer", Minimum: ptr(float64(math.MinInt32)), Maximum: ptr(float64(math.MaxInt32))}
+	case reflect.Int, reflect.Int64:
 		return &Schema{Type: "integer"}
 	case reflect.Float32, reflect.Float64:
 		return &Schema{Type: "number"}
@@ -108,7 +112,7 @@ func (k *kubeTypes) object(t reflect.Type) *Schema {
 			continue
 		}
 		field := k.of(f.Type)
-		field.Description = firstLine(docs[name])
+		field.Description = firstSentence(docs[name])
 		if field.Description == "" {
 			field.Description = fmt.Sprintf("Kubernetes %s.%s.", t.Name(), name)
 		}
@@ -117,9 +121,12 @@ func (k *kubeTypes) object(t reflect.Type) *Schema {
 	return s
 }
 
-// firstLine keeps the first line of an API field doc: the rest is
-// detail (feature gates, defaults per version) that belongs in the API reference.
-func firstLine(doc string) string {
+// firstSentence keeps the first sentence of an API field doc: the rest is detail
+// (feature gates, defaults per version) that belongs in the API reference.
+func firstSentence(doc string) string {
 	doc, _, _ = strings.Cut(doc, "\n")
+	if i := strings.Index(doc, ". "); i >= 0 {
+		doc = doc[:i+1]
+	}
 	return strings.TrimSpace(doc)
 }
