@@ -47,6 +47,10 @@ test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm and real A
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
+.PHONY: docs
+docs: ## Regenerate the chart README, the README's rules table and example outputs.
+	$(GO) test ./internal/docs -run TestDocs -count=1 -update
+
 .PHONY: update
 update: tools ## Rewrite golden files and generated schema (review the diff before committing).
 	$(GO) test -count=1 ./... -update
@@ -59,7 +63,7 @@ $(HELM):
 	GOBIN=$(@D) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
 $(KUBE_APISERVER):
-	@echo "building kube-apiserver $(KUBE_VERSION) into $(@D) (about 5 min on 2 cores the first time)"
+	@echo "building kube-apiserver $(KUBE_VERSION) into $(@D) (about 10 min on 2 idle cores the first time)"
 	cd tools && $(GO) build -trimpath -ldflags '$(KUBE_LDFLAGS)' -o $@ k8s.io/kubernetes/cmd/kube-apiserver
 
 $(ETCD):

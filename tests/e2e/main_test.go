@@ -1,0 +1,230 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+const (
+	// kubeVersion is the version the pinned kube-apiserver reports (Makefile
+	// KUBE_VERSION); `helm template` renders for it too.
+	kubeVersion = "v1.37.2"
+	// clusterStartTimeout bounds starting etcd and kube-apiserver.
+	clusterStartTimeout = 3 * time.Minute
+	// helmTimeout bounds one helm command.
+	helmTimeout = 2 * time.Minute
+	// apiTimeout bounds one round of client-go calls.
+	apiTimeout = 30 * time.Second
+)
+
+// env is the running cluster and the clients for it, set up once by TestMain.
+var env struct {
+	bin        binaries
+	cluster    *cluster
+	chartDir   string // charts/milvus-coord
+	helmHome   string // HELM_{CACHE,CONFIG,DATA}_HOME live here, not in $HOME
+	restConfig *rest.Config
+	kube       kubernetes.Interface
+	dynamic    dynamic.Interface
+	discovery  discovery.DiscoveryInterface
+}
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(reaperEnv); dir != "" {
+		os.Exit(runReaper(dir))
+	}
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	flag.Parse() // m.Run would parse them too, but -v is needed before
+	// The tests mostly wait on helm subprocesses and the API server, not on the
+	// CPU: run more at once than -parallel's default (GOMAXPROCS) unless told.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet && runtime.GOMAXPROCS(0) < 4 {
+		_ = flag.Set("test.parallel", "4")
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(os.Stderr, "FAIL e2e: "+format+"\n", args...)
+		return 1
+	}
+	bin, err := binariesFromEnv()
+	if err != nil {
+		return fail("%v\nrun `make test`: it builds the pinned helm, kube-apiserver and etcd into .tools/ and sets MILVUS_COORD_HELM, MILVUS_COORD_KUBE_APISERVER and MILVUS_COORD_ETCD", err)
+	}
+	env.bin = bin
+	if env.chartDir, err = filepath.Abs(filepath.Join("..", "..", "charts", "milvus-coord")); err != nil {
+		return fail("%v", err)
+	}
+
+	// Stop the servers on Ctrl-C or a kill from a CI runner, also while they start.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(signals)
+	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
+	defer cancel()
+	var running atomic.Pointer[cluster]
+	go func() {
+		s := <-signals
+		fmt.Fprintf(os.Stderr, "e2e: %v: stopping kube-apiserver and etcd\n", s)
+		cancel() // a start in progress gives up and cleans up after itself
+		if c := running.Load(); c != nil {
+			c.stop()
+			os.Exit(1)
+		}
+	}()
+
+	start := time.Now()
+	c, err := startCluster(ctx, bin)
+	if err != nil {
+		return fail("starting etcd and kube-apiserver: %v", err)
+	}
+	running.Store(c)
+	env.cluster = c
+	defer c.stop()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fail("interrupted while starting") // the signal came before running.Store
+	}
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "e2e: kube-apiserver and etcd ready at %s in %s\n", c.server, time.Since(start).Round(time.Millisecond))
+	}
+
+	env.helmHome = filepath.Join(c.dir, "helm")
+	if env.restConfig, err = clientcmd.BuildConfigFromFlags("", c.kubeconfig); err != nil {
+		return fail("%v", err)
+	}
+	// Client-side throttling would only slow the tests down.
+	env.restConfig.QPS, env.restConfig.Burst = 200, 400
+	if env.kube, err = kubernetes.NewForConfig(env.restConfig); err != nil {
+		return fail("%v", err)
+	}
+	if env.dynamic, err = dynamic.NewForConfig(env.restConfig); err != nil {
+		return fail("%v", err)
+	}
+	env.discovery = env.kube.Discovery()
+	return m.Run()
+}
+
+// nsCounter makes namespace names unique within the test binary.
+var nsCounter atomic.Int32
+
+var notDNSLabel = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// newNamespace creates an empty namespace for one test; names come from the test
+// name so a failure points at its objects. Namespaces are not deleted: without a
+// controller manager a deleted namespace stays Terminating, and the whole cluster
+// goes away after the run. On failure the namespace's objects are logged.
+func newNamespace(t *testing.T) string {
+	t.Helper()
+	slug := strings.Trim(notDNSLabel.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-")
+	name := fmt.Sprintf("e2e-%02d-%s", nsCounter.Add(1), slug)
+	if len(name) > 63 {
+		name = strings.TrimRight(name[:63], "-")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
+	defer cancel()
+	_, err := env.kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+	require.NoError(t, err, "create namespace %s", name)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("objects in namespace %s at the failure:\n%s", name, describeNamespace(name))
+		}
+	})
+	return name
+}
+
+// helmResult is the outcome of one helm command.
+type helmResult struct {
+	args           []string
+	stdout, stderr string
+	err            error // nil when helm exited 0
+}
+
+func (r helmResult) String() string {
+	return fmt.Sprintf("helm %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(r.args, " "), r.err, r.stdout, r.stderr)
+}
+
+// helm runs the pinned helm CLI against the test cluster. Its kubeconfig, cache,
+// config and data directories are the harness's, whatever the caller's
+// environment says, so a developer's own cluster and repositories are never used.
+func helm(t *testing.T, args ...string) helmResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), helmTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, env.bin.helm, args...)
+	var environ []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "KUBECONFIG=") || strings.HasPrefix(kv, "HELM_") {
+			continue
+		}
+		environ = append(environ, kv)
+	}
+	cmd.Env = append(environ,
+		"KUBECONFIG="+env.cluster.kubeconfig,
+		"HELM_CACHE_HOME="+filepath.Join(env.helmHome, "cache"),
+		"HELM_CONFIG_HOME="+filepath.Join(env.helmHome, "config"),
+		"HELM_DATA_HOME="+filepath.Join(env.helmHome, "data"),
+		"HELM_DRIVER=secret",
+	)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.SysProcAttr = serverSysProcAttr()
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("timed out after %s: %w", helmTimeout, err)
+	}
+	return helmResult{args: args, stdout: stdout.String(), stderr: stderr.String(), err: err}
+}
+
+// mustHelm runs helm and stops the test if it fails.
+func mustHelm(t *testing.T, args ...string) helmResult {
+	t.Helper()
+	r := helm(t, args...)
+	require.NoError(t, r.err, r.String())
+	if strings.TrimSpace(r.stderr) != "" {
+		// API server warnings (deprecated fields, ...) land here.
+		t.Logf("helm %s: stderr:\n%s", args[0], r.stderr)
+	}
+	return r
+}
+
+// apiContext is a context for one round of API calls, cancelled with the test.
+func apiContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestServerReportsPinnedVersion(t *testing.T) {
+	t.Parallel()
+	info, err := env.discovery.ServerVersion()
+	require.NoError(t, err)
+	// Helm checks the chart's kubeVersion constraint against this; an unstamped
+	// build would report v0.0.0-master and fail every install.
+	require.Equal(t, kubeVersion, info.GitVersion)
+}

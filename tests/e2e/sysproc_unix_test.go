@@ -1,0 +1,16 @@
+//go:build unix && !linux
+
+package e2e
+
+import "syscall"
+
+// serverSysProcAttr puts a server in its own process group.
+func serverSysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}
+
+// reaperSysProcAttr puts the reaper in its own process group, out of reach of a
+// Ctrl-C at the terminal.
+func reaperSysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}
