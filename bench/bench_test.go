@@ -1,0 +1,158 @@
+// Package bench holds valuescheck's Go benchmarks, one per pipeline stage and
+// one for the whole check, on realistic generated values files. `make bench`
+// runs them with -count for benchstat; compare/ measures whole processes
+// against Helm. Benchmarks are the record: no test here asserts a time.
+package bench
+
+import (
+	"fmt"
+	"testing"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+
+	milvuscoord "github.com/milvus-coord/milvus-coord"
+	"github.com/milvus-coord/milvus-coord/internal/check"
+	_ "github.com/milvus-coord/milvus-coord/internal/golden" // defines -update, which `go test ./... -update` passes to every package
+	"github.com/milvus-coord/milvus-coord/internal/render"
+	"github.com/milvus-coord/milvus-coord/internal/rules"
+	"github.com/milvus-coord/milvus-coord/internal/schema"
+	"github.com/milvus-coord/milvus-coord/internal/values"
+	"github.com/milvus-coord/milvus-coord/internal/valuesgen"
+)
+
+// fixture is one generated values file taken through the stages once, so
+// each benchmark measures its own stage only.
+type fixture struct {
+	chart     *chart.Chart
+	defaults  *values.Document
+	validator *schema.Validator
+	data      []byte
+	doc       *values.Document
+	vals      chartutil.Values
+	prov      *values.Provenance
+}
+
+func newFixture(b *testing.B) *fixture {
+	b.Helper()
+	ch, err := render.LoadChart(milvuscoord.Chart())
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &fixture{chart: ch, data: []byte(valuesgen.Generate(1, 1)[0])}
+	for _, raw := range ch.Raw {
+		if raw.Name == chartutil.ValuesfileName {
+			f.defaults, _ = values.Parse("values.yaml", raw.Data)
+		}
+	}
+	if f.validator, err = schema.Compile(ch.Schema); err != nil {
+		b.Fatal(err)
+	}
+	f.doc, _ = values.Parse("generated.yaml", f.data)
+	user, prov, err := values.Merge(f.defaults, []*values.Document{f.doc}, values.Sets{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.prov = prov
+	if f.vals, err = chartutil.CoalesceValues(ch, user); err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkStartup is what every process pays once: the embedded chart parsed
+// and its schema compiled.
+func BenchmarkStartup(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := check.LoadChart(milvuscoord.Chart(), milvuscoord.ChartDir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	f := newFixture(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(f.data)))
+	for b.Loop() {
+		if doc, _ := values.Parse("generated.yaml", f.data); doc == nil {
+			b.Fatal("parse failed")
+		}
+	}
+}
+
+func BenchmarkMerge(b *testing.B) {
+	f := newFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		user, _, err := values.Merge(f.defaults, []*values.Document{f.doc}, values.Sets{}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := chartutil.CoalesceValues(f.chart, user); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSchema(b *testing.B) {
+	f := newFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if found := f.validator.Validate(f.vals); len(found) > 0 {
+			b.Fatal(found[0].Message)
+		}
+	}
+}
+
+func BenchmarkRules(b *testing.B) {
+	f := newFixture(b)
+	in := &rules.Input{Values: f.vals, SetByUser: f.prov.SetByUser}
+	b.ReportAllocs()
+	for b.Loop() {
+		rules.Run(in)
+	}
+}
+
+func BenchmarkSchemaAndRules(b *testing.B) {
+	f := newFixture(b)
+	in := &rules.Input{Values: f.vals, SetByUser: f.prov.SetByUser}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.validator.Validate(f.vals)
+		rules.Run(in)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	f := newFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := render.Render(f.chart, f.vals, render.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		objs, _ := render.Decode(res.Manifests)
+		render.Invariants(objs)
+	}
+}
+
+// BenchmarkCheck is the whole check of one file: parse, merge, schema, rules,
+// render, typed decode and invariants.
+func BenchmarkCheck(b *testing.B) {
+	ch, err := check.LoadChart(milvuscoord.Chart(), milvuscoord.ChartDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	files := valuesgen.Generate(1, 16)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		in := &check.Input{Name: fmt.Sprintf("generated-%d.yaml", i%len(files)), Data: []byte(files[i%len(files)])}
+		if _, err := ch.Check(in, check.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
