@@ -196,7 +196,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	reports := make([]report.File, len(files))
 	for i, f := range files {
-		reports[i] = report.File{Name: checkName(f, vf.layers), Findings: results[i].Findings}
+		reports[i] = report.File{Name: checkName(f, vf.layers), Findings: results[i]}
 	}
 	if len(layerProblems) > 0 {
 		finding.Sort(layerProblems)
@@ -213,10 +213,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// checkAll checks the files in parallel, one worker per core, and returns the
-// results in argument order.
-func checkAll(ch *check.Chart, files []*check.Input, opts check.Options) ([]check.Result, error) {
-	results := make([]check.Result, len(files))
+// checkAll checks the files in parallel, one worker per core, and returns
+// their findings in argument order. Only findings are kept: a thousand
+// rendered charts would hold memory for nothing.
+func checkAll(ch *check.Chart, files []*check.Input, opts check.Options) ([][]finding.Finding, error) {
+	results := make([][]finding.Finding, len(files))
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -225,7 +226,9 @@ func checkAll(ch *check.Chart, files []*check.Input, opts check.Options) ([]chec
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = ch.Check(files[i], opts)
+				var res check.Result
+				res, errs[i] = ch.Check(files[i], opts)
+				results[i] = res.Findings
 			}
 		}()
 	}

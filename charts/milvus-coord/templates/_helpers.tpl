@@ -170,15 +170,6 @@ empty). A text that is not a YAML mapping stops the render.
 {{- end }}
 
 {{/*
-milvus-coord.userConfig: the user.yaml one component reads, as YAML (see
-milvus-coord.userConfigJSON).
-Takes (dict "root" $ "c" $component).
-*/}}
-{{- define "milvus-coord.userConfig" -}}
-{{- include "milvus-coord.userConfigJSON" . | fromJson | toYaml }}
-{{- end }}
-
-{{/*
 milvus-coord.userConfigJSON: the user.yaml one component reads, as JSON. It carries
 what every coordinator needs (etcd, object storage, message queue, session TTL,
 graceful stop) and, for each role the component runs, its gRPC port and
@@ -328,4 +319,42 @@ as a JSON list. Milvus maps MINIO_ACCESS_KEY_ID to minio.accessKeyID and so on.
 {{- $env = append $env (dict "name" "KAFKA_SASL_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" ($v.externalKafka.existingSecret | default $own) "key" "saslpassword"))) }}
 {{- end }}
 {{- toJson $env }}
+{{- end }}
+
+{{/*
+milvus-coord.validateComponent: the guards of one coordinator, over its values
+and the merged config it will read; fails the render with the key to change.
+Takes (dict "root" $ "c" $component "config" $mergedConfig).
+*/}}
+{{- define "milvus-coord.validateComponent" -}}
+{{- $c := .c }}
+{{- $cfg := .config }}
+{{- $block := index .root.Values $c.key }}
+{{- $ha := $block.activeStandby.enabled }}
+{{- $roles := include "milvus-coord.roles" .root | fromJson }}
+{{- if and (gt (int $block.replicas) 1) (not $ha) }}
+{{- fail (printf "%s.replicas is %d but %s.activeStandby.enabled is false: the extra replicas crash-loop fighting over the etcd session key; set %s.activeStandby.enabled: true or %s.replicas: 1" $c.key (int $block.replicas) $c.key $c.key $c.key) }}
+{{- end }}
+{{- if and (not $ha) (eq (($block.strategy | default dict).type | default "Recreate") "RollingUpdate") }}
+{{- fail (printf "%s.strategy.type is RollingUpdate but %s.activeStandby.enabled is false: a rollout would run two non-HA coordinators at once and the new one crash-loops; remove %s.strategy or set %s.activeStandby.enabled: true" $c.key $c.key $c.key $c.key) }}
+{{- end }}
+{{- range $block.extraEnv }}
+{{- $normalized := regexReplaceAll "[_./]" (lower (toString .name)) "" }}
+{{- if has $normalized (list "rootcoordenableactivestandby" "querycoordenableactivestandby" "datacoordenableactivestandby" "indexcoordenableactivestandby" "commonsessionttl") }}
+{{- fail (printf "%s.extraEnv sets %s, which Milvus reads over the config the chart writes from the values: the pods would not run in the mode they are deployed for; remove it and set %s.activeStandby.enabled or milvus.session.ttl" $c.key .name $c.key) }}
+{{- end }}
+{{- end }}
+{{- range $c.roles }}
+{{- $section := index $cfg (index $roles .).configKey | default dict }}
+{{- $path := printf "%s.enableActiveStandby" (index $roles .).configKey }}
+{{- if hasKey $section "activeStandby" }}
+{{- fail (printf "the extra Milvus config sets %s.activeStandby, which no Milvus code reads; remove it and use %s.activeStandby.enabled" (index $roles .).configKey $c.key) }}
+{{- end }}
+{{- if not (kindIs "bool" $section.enableActiveStandby) }}
+{{- fail (printf "the extra Milvus config sets %s to %v, not a boolean: Milvus reads it as false; remove it and use %s.activeStandby.enabled" $path $section.enableActiveStandby $c.key) }}
+{{- end }}
+{{- if ne $section.enableActiveStandby $ha }}
+{{- fail (printf "the extra Milvus config sets %s: %t but %s.activeStandby.enabled is %t: the rollout strategy and disruption budget follow the values, the pods follow the config; remove %s from the extra config" $path $section.enableActiveStandby $c.key $ha $path) }}
+{{- end }}
+{{- end }}
 {{- end }}
