@@ -25,7 +25,7 @@ import (
 // each benchmark measures its own stage only.
 type fixture struct {
 	chart     *chart.Chart
-	defaults  *values.Document
+	defaults  *values.Defaults
 	validator *schema.Validator
 	data      []byte
 	doc       *values.Document
@@ -42,7 +42,7 @@ func newFixture(b *testing.B) *fixture {
 	f := &fixture{chart: ch, data: []byte(valuesgen.Generate(1, 1)[0])}
 	for _, raw := range ch.Raw {
 		if raw.Name == chartutil.ValuesfileName {
-			f.defaults, _ = values.Parse("values.yaml", raw.Data)
+			f.defaults = values.NewDefaults("values.yaml", raw.Data)
 		}
 	}
 	if f.validator, err = schema.Compile(ch.Schema); err != nil {

@@ -27,7 +27,7 @@ type Chart struct {
 	// the embedded chart).
 	Dir       string
 	chart     *chart.Chart
-	defaults  *values.Document
+	defaults  *values.Defaults
 	validator *schema.Validator
 	schemaRaw []byte
 }
@@ -44,10 +44,7 @@ func LoadChart(fsys fs.FS, dir string) (*Chart, error) {
 			raw = f.Data
 		}
 	}
-	defaults, problems := values.Parse(path.Join(dir, chartutil.ValuesfileName), raw)
-	if defaults == nil {
-		return nil, fmt.Errorf("chart %s: %s", dir, problems[0].Text())
-	}
+	defaults := values.NewDefaults(path.Join(dir, chartutil.ValuesfileName), raw)
 	if len(ch.Schema) == 0 {
 		return nil, fmt.Errorf("chart %s has no values.schema.json", dir)
 	}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xeipuuv/gojsonschema"
 
@@ -30,7 +31,9 @@ const (
 // concurrent use.
 type Validator struct {
 	compiled *gojsonschema.Schema
-	tree     *valuesschema.Schema
+	// tree is the schema as data, for descriptions and key suggestions; only
+	// findings need it, so it is decoded on first use.
+	tree func() *valuesschema.Schema
 }
 
 // Compile compiles a values.schema.json document.
@@ -39,11 +42,12 @@ func Compile(raw []byte) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("values.schema.json: %w", err)
 	}
-	var tree valuesschema.Schema
-	if err := json.Unmarshal(raw, &tree); err != nil {
-		return nil, fmt.Errorf("values.schema.json: %w", err)
-	}
-	return &Validator{compiled: compiled, tree: &tree}, nil
+	tree := sync.OnceValue(func() *valuesschema.Schema {
+		var tree valuesschema.Schema
+		_ = json.Unmarshal(raw, &tree) // gojsonschema compiled it: it is valid JSON
+		return &tree
+	})
+	return &Validator{compiled: compiled, tree: tree}, nil
 }
 
 // wrappers are errors that only say a sub-schema failed; the errors inside
@@ -148,7 +152,7 @@ func valuesPath(vals map[string]any, segments []string) string {
 // at returns the schema that applies at segments, following $ref, items and
 // additionalProperties, or nil.
 func (v *Validator) at(segments []string) *valuesschema.Schema {
-	cur := v.resolve(v.tree)
+	cur := v.resolve(v.tree())
 	for _, seg := range segments {
 		if cur == nil {
 			return nil
@@ -177,7 +181,7 @@ func (v *Validator) at(segments []string) *valuesschema.Schema {
 
 func (v *Validator) resolve(s *valuesschema.Schema) *valuesschema.Schema {
 	for s != nil && strings.HasPrefix(s.Ref, "#/definitions/") {
-		s = v.tree.Definitions[strings.TrimPrefix(s.Ref, "#/definitions/")]
+		s = v.tree().Definitions[strings.TrimPrefix(s.Ref, "#/definitions/")]
 	}
 	return s
 }

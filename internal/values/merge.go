@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"sync"
 
 	"helm.sh/helm/v3/pkg/strvals"
 
@@ -25,14 +26,33 @@ func (s Sets) Empty() bool {
 	return len(s.JSON)+len(s.Values)+len(s.Strings)+len(s.Files)+len(s.Literals) == 0
 }
 
+// Defaults are the positions in a chart's values.yaml, for findings about
+// values the user left at their default. They are parsed on first use (most
+// checks never need them) and then shared, read-only, by every check.
+type Defaults struct {
+	name  string
+	index func() map[string]*posNode
+}
+
+// NewDefaults returns the defaults of the chart values file name holding data.
+func NewDefaults(name string, data []byte) *Defaults {
+	return &Defaults{name: name, index: sync.OnceValue(func() map[string]*posNode {
+		doc, _ := Parse(name, data)
+		if doc == nil {
+			return nil // Helm parsed it to load the chart; only positions are lost
+		}
+		return indexTree(doc.tree)
+	})}
+}
+
 // Merge merges values inputs like `helm template -f a -f b --set ...`: the
 // documents in order (later keys win, mappings merge, lists are replaced), then
 // the flags. It returns Helm's user values (chart defaults are coalesced under
-// them later, by Helm's own chartutil) and the provenance of every value, over
-// the chart defaults. readFile reads the files named by --set-file.
-func Merge(defaults *Document, docs []*Document, sets Sets, readFile func(string) ([]byte, error)) (map[string]any, *Provenance, error) {
+// them later, by Helm's own chartutil) and the provenance of every value, the
+// chart defaults' included. readFile reads the files named by --set-file.
+func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string) ([]byte, error)) (map[string]any, *Provenance, error) {
 	user := map[string]any{}
-	tree := defaults.tree
+	var tree *posNode
 	for _, d := range docs {
 		user = mergeMaps(user, d.Values)
 		tree = overlay(tree, d.tree)
@@ -66,7 +86,7 @@ func Merge(defaults *Document, docs []*Document, sets Sets, readFile func(string
 			tree = overlay(tree, flagTree(alone, finding.Origin{Flag: k.flag + " " + entry}))
 		}
 	}
-	return user, &Provenance{tree: tree, defaults: defaults.Name}, nil
+	return user, &Provenance{tree: tree, defaults: defaults}, nil
 }
 
 // mergeMaps returns b merged over a, as Helm merges -f files.
@@ -115,10 +135,11 @@ func flagTree(v any, origin finding.Origin) *posNode {
 	return p
 }
 
-// Provenance tells where each merged value was set.
+// Provenance tells where each merged value was set: by the user (tree), else
+// by the chart defaults.
 type Provenance struct {
 	tree     *posNode
-	defaults string // name of the chart's values.yaml
+	defaults *Defaults
 	index    map[string]*posNode
 }
 
@@ -146,17 +167,35 @@ func (p *Provenance) KeyOrigin(path string) finding.Origin {
 // SetByUser reports whether the value at path (or, when it is missing, the
 // closest enclosing value) was set by the user rather than the chart defaults.
 func (p *Provenance) SetByUser(path string) bool {
-	n := p.find(path)
-	return n != nil && (n.origin.Flag != "" || n.origin.File != p.defaults)
+	if p.index == nil {
+		p.index = indexTree(p.tree)
+	}
+	for {
+		if _, ok := p.index[path]; ok {
+			return true
+		}
+		if _, ok := p.defaults.index()[path]; ok {
+			return false
+		}
+		parent, ok := Parent(path)
+		if !ok {
+			return false
+		}
+		path = parent
+	}
 }
 
+// find returns the node of path, or of its closest enclosing value; at each
+// level what the user set wins over the chart defaults.
 func (p *Provenance) find(path string) *posNode {
 	if p.index == nil {
-		p.index = map[string]*posNode{}
-		p.indexNode("", p.tree)
+		p.index = indexTree(p.tree)
 	}
 	for {
 		if n, ok := p.index[path]; ok {
+			return n
+		}
+		if n, ok := p.defaults.index()[path]; ok {
 			return n
 		}
 		parent, ok := Parent(path)
@@ -167,13 +206,22 @@ func (p *Provenance) find(path string) *posNode {
 	}
 }
 
-func (p *Provenance) indexNode(path string, n *posNode) {
-	p.index[path] = n
-	for k, c := range n.children {
-		if n.isMap {
-			p.indexNode(Join(path, k), c)
-		} else {
-			p.indexNode(path+k, c)
+// indexTree maps every path in a position tree to its node.
+func indexTree(root *posNode) map[string]*posNode {
+	index := map[string]*posNode{}
+	var walk func(path string, n *posNode)
+	walk = func(path string, n *posNode) {
+		index[path] = n
+		for k, c := range n.children {
+			if n.isMap {
+				walk(Join(path, k), c)
+			} else {
+				walk(path+k, c)
+			}
 		}
 	}
+	if root != nil {
+		walk("", root)
+	}
+	return index
 }
