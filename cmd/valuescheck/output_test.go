@@ -300,11 +300,8 @@ func TestRenderOutputDir(t *testing.T) {
 		return err
 	}))
 	assert.Equal(t, []string{
-		"milvus-coord/templates/configmap.yaml",
-		"milvus-coord/templates/deployment.yaml",
-		"milvus-coord/templates/poddisruptionbudget.yaml",
+		"milvus-coord/templates/coordinators.yaml",
 		"milvus-coord/templates/secret.yaml",
-		"milvus-coord/templates/service.yaml",
 		"milvus-coord/templates/serviceaccount.yaml",
 	}, written)
 
@@ -318,7 +315,7 @@ func TestRenderOutputDir(t *testing.T) {
 	for _, doc := range strings.Split(strings.TrimPrefix(stdout, "---\n"), "\n---\n") {
 		assert.Contains(t, all.String(), strings.TrimSuffix(doc, "\n"))
 	}
-	assert.Equal(t, 3, strings.Count(readFile(t, filepath.Join(out, "milvus-coord/templates/deployment.yaml")), "kind: Deployment\n"))
+	assert.Equal(t, 3, strings.Count(readFile(t, filepath.Join(out, "milvus-coord/templates/coordinators.yaml")), "kind: Deployment\n"))
 
 	// Values that fail write nothing.
 	refused := filepath.Join(tmp, "refused")

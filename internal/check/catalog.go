@@ -29,18 +29,17 @@ func Catalog() []RuleInfo {
 	}
 	out := stage("parse", finding.Error, false,
 		[3]string{values.RuleAliasBomb, "A YAML alias bomb: aliases that expand a small file into millions of values.", "Write the values out instead of nesting aliases."},
-		[3]string{values.RuleMultipleDocs, "Several YAML documents in one file: Helm reads the first and silently drops the rest.", "Merge the documents, or pass them as separate files."},
 		[3]string{values.RuleNotMapping, "A file whose top level is a list or a scalar: Helm refuses it.", "Write `key: value` lines at the top level."},
 		[3]string{values.RuleNotText, "Binary or non-UTF-8 input.", "Pass a YAML text file."},
 		[3]string{values.RuleSyntax, "Invalid YAML.", "Correct the syntax at the line shown."},
-		[3]string{values.RuleTooLarge, "A file over 4 MiB: a mistake, or an attack on the checker.", "Check that this is the values file you meant."},
 	)
-	dup := stage("parse", finding.Error, true,
-		[3]string{values.RuleDuplicateKey, "A key set twice in one mapping: Helm keeps the last one and silently drops the first.", "Remove or merge one of them."})
-	empty := stage("parse", finding.Warning, true,
-		[3]string{values.RuleEmpty, "An empty values file: it changes nothing, which is rarely what was meant.", "Add the values, or stop passing the file."})
-	out = append(out, dup...)
-	out = append(out, empty...)
+	out = append(out, stage("parse", finding.Error, true,
+		[3]string{values.RuleDuplicateKey, "A key set twice in one mapping: Helm keeps the last one and silently drops the first.", "Remove or merge one of them."},
+		[3]string{values.RuleMultipleDocs, "Several YAML documents in one file: Helm reads the first and silently drops the rest.", "Merge the documents, or pass them as separate files."},
+		[3]string{values.RuleTooLarge, "A file over 4 MiB: a mistake, or an attack on the checker.", "Check that this is the values file you meant."},
+	)...)
+	out = append(out, stage("parse", finding.Warning, true,
+		[3]string{values.RuleEmpty, "An empty values file: it changes nothing, which is rarely what was meant.", "Add the values, or stop passing the file."})...)
 	out = append(out, stage("schema", finding.Error, false,
 		[3]string{schema.RuleType, "A value of the wrong type (a quoted number, a string for a boolean): Helm refuses it.", "Write the value with the type the schema names."},
 		[3]string{schema.RuleUnknownKey, "A key the chart does not know, usually a typo that would otherwise be ignored.", "Rename it to the key suggested, or remove it."},

@@ -62,13 +62,22 @@ func (v *Validator) Validate(vals map[string]any) []finding.Finding {
 			Message: "the values cannot be validated: " + err.Error(), Fix: "check the values' types"}}
 	}
 	var out []finding.Finding
+	wrongType := map[string]bool{}
 	for _, e := range result.Errors() {
 		if slices.Contains(wrappers, e.Type()) {
 			continue
 		}
-		out = append(out, v.finding(vals, e))
+		f := v.finding(vals, e)
+		if f.Rule == RuleType {
+			wrongType[f.Path] = true
+		}
+		out = append(out, f)
 	}
-	return out
+	// A value of the wrong type breaks every other constraint on it too
+	// ("true" is not the boolean an if/then wants): its type is the finding.
+	return slices.DeleteFunc(out, func(f finding.Finding) bool {
+		return f.Rule != RuleType && wrongType[f.Path]
+	})
 }
 
 func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError) finding.Finding {

@@ -54,7 +54,9 @@ func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string
 	user := map[string]any{}
 	var tree *posNode
 	for _, d := range docs {
-		user = mergeMaps(user, d.Values)
+		// A copy: --set writes into the merged maps, and documents (the -f
+		// layers) are shared by every check of a run.
+		user = mergeMaps(user, deepCopy(d.Values).(map[string]any))
 		tree = overlay(tree, d.tree)
 	}
 	type flagKind struct {
@@ -87,6 +89,25 @@ func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string
 		}
 	}
 	return user, &Provenance{tree: tree, defaults: defaults}, nil
+}
+
+// deepCopy copies parsed values: mappings and lists, down to their scalars.
+func deepCopy(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, c := range v {
+			out[k] = deepCopy(c)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, c := range v {
+			out[i] = deepCopy(c)
+		}
+		return out
+	}
+	return v
 }
 
 // mergeMaps returns b merged over a, as Helm merges -f files.
@@ -167,40 +188,40 @@ func (p *Provenance) KeyOrigin(path string) finding.Origin {
 // SetByUser reports whether the value at path (or, when it is missing, the
 // closest enclosing value) was set by the user rather than the chart defaults.
 func (p *Provenance) SetByUser(path string) bool {
-	if p.index == nil {
-		p.index = indexTree(p.tree)
-	}
-	for {
-		if _, ok := p.index[path]; ok {
-			return true
-		}
-		if _, ok := p.defaults.index()[path]; ok {
-			return false
-		}
-		parent, ok := Parent(path)
-		if !ok {
-			return false
-		}
-		path = parent
-	}
+	_, byUser := p.lookup(path)
+	return byUser
 }
 
-// find returns the node of path, or of its closest enclosing value; at each
-// level what the user set wins over the chart defaults.
+// find returns the node of path, or of its closest enclosing value.
 func (p *Provenance) find(path string) *posNode {
+	n, _ := p.lookup(path)
+	return n
+}
+
+// lookup finds the node that set path: the deepest node on the way to it, in
+// what the user set or in the chart defaults; a user value that is not a
+// mapping replaced everything the defaults had below it.
+func (p *Provenance) lookup(path string) (n *posNode, byUser bool) {
 	if p.index == nil {
 		p.index = indexTree(p.tree)
 	}
+	userPath, user := deepest(p.index, path)
+	defaultsPath, def := deepest(p.defaults.index(), path)
+	if user != nil && (!user.isMap || len(userPath) >= len(defaultsPath)) || def == nil {
+		return user, user != nil
+	}
+	return def, false
+}
+
+// deepest returns the node of path in index, or of its closest ancestor there.
+func deepest(index map[string]*posNode, path string) (string, *posNode) {
 	for {
-		if n, ok := p.index[path]; ok {
-			return n
-		}
-		if n, ok := p.defaults.index()[path]; ok {
-			return n
+		if n, ok := index[path]; ok {
+			return path, n
 		}
 		parent, ok := Parent(path)
 		if !ok {
-			return nil
+			return "", nil
 		}
 		path = parent
 	}
