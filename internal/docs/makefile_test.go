@@ -1,0 +1,68 @@
+package docs
+
+import (
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fileTargets are rules that build a file, not targets a user runs: `make
+// tools` builds them, and `make help` does not list them.
+var fileTargets = map[string]bool{"$(HELM)": true, "$(KUBE_APISERVER)": true, "$(ETCD)": true}
+
+// TestMakeHelp: every target has a "## description", and `make help` lists
+// each one on one line.
+func TestMakeHelp(t *testing.T) {
+	rule := regexp.MustCompile(`^([^\s:#=]+)\s*:([^=]|$)`)
+	var targets []string
+	for i, line := range strings.Split(read(t, filepath.Join(repoRoot, "Makefile")), "\n") {
+		m := rule.FindStringSubmatch(line)
+		if m == nil || m[1] == ".PHONY" || fileTargets[m[1]] {
+			continue
+		}
+		targets = append(targets, m[1])
+		assert.Contains(t, line, "## ", "Makefile line %d: target %s has no `## description` for make help", i+1, m[1])
+	}
+	require.Contains(t, targets, "docs")
+
+	cmd := exec.Command("make", "--no-print-directory", "help")
+	cmd.Dir = repoRoot
+	cmd.Env = cleanEnv()
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	listed := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name, desc, _ := strings.Cut(strings.TrimSpace(line), " ")
+		listed[name] = strings.TrimSpace(desc)
+	}
+	for _, target := range targets {
+		assert.NotEmpty(t, listed[target], "make help does not list %s", target)
+	}
+	assert.Len(t, listed, len(targets), "make help lists one line per target:\n%s", out)
+}
+
+// TestMakeDocs: `make docs` runs this package's TestDocs with -update.
+func TestMakeDocs(t *testing.T) {
+	cmd := exec.Command("make", "--no-print-directory", "-n", "docs")
+	cmd.Dir = repoRoot
+	cmd.Env = cleanEnv()
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "go test ./internal/docs -run TestDocs -count=1 -update", strings.TrimSpace(string(out)))
+}
+
+// TestMakeBuild: `make build` builds ./cmd/valuescheck into bin/, the command
+// the README's install section shows.
+func TestMakeBuild(t *testing.T) {
+	cmd := exec.Command("make", "--no-print-directory", "-n", "build")
+	cmd.Dir = repoRoot
+	cmd.Env = cleanEnv()
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "go build -trimpath -o bin/valuescheck ./cmd/valuescheck", strings.TrimSpace(string(out)))
+}
