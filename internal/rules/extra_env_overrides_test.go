@@ -17,12 +17,12 @@ func TestExtraEnvOverrides(t *testing.T) {
 		{
 			name:    "spelled the way Milvus also matches it",
 			overlay: "queryCoordinator: {extraEnv: [{name: querycoord_enableactivestandby, value: 'true'}]}",
-			want: []want{{Path: "queryCoordinator.extraEnv[0].name", Msg: "reads as queryCoord.enableActiveStandby", Related: rel("queryCoordinator")}},
+			want:    []want{{Path: "queryCoordinator.extraEnv[0].name", Msg: "reads as queryCoord.enableActiveStandby", Related: rel("queryCoordinator")}},
 		},
 		{
 			name:    "COMMON_SESSION_TTL on datacoord points at milvus.session.ttl",
 			overlay: "dataCoordinator: {extraEnv: [{name: COMMON_SESSION_TTL, value: '5'}]}",
-			want: []want{{Path: "dataCoordinator.extraEnv[0].name", Msg: "reads as common.session.ttl", Related: rel("dataCoordinator")}},
+			want:    []want{{Path: "dataCoordinator.extraEnv[0].name", Msg: "reads as common.session.ttl", Related: rel("dataCoordinator")}},
 		},
 		{
 			name:    "another role's key on mixcoord",

@@ -60,6 +60,7 @@ type posNode struct {
 	origin   finding.Origin // the value (a scalar) or the key naming it (a mapping or sequence)
 	key      finding.Origin // the key naming the value; empty for the root, list items and flags
 	isMap    bool
+	isList   bool
 	children map[string]*posNode // keyed by child path element (a key, or "[i]")
 }
 
@@ -99,8 +100,16 @@ func Parse(name string, data []byte) (*Document, []finding.Finding) {
 	}
 
 	doc := root.Content[0]
+	// An empty document or a null ("~", "null") sets nothing, when Helm's
+	// parser agrees: a lone tag ("!", "!!null x") reads as null in yaml.v3 but
+	// as a string in Helm, which refuses it as the top level.
 	if doc.Kind == yaml.ScalarNode && doc.Tag == "!!null" {
-		return empty(name)
+		var m map[string]any
+		if sigsyaml.Unmarshal(data, &m) == nil {
+			return empty(name)
+		}
+		return fail(RuleNotMapping, "the top level is a scalar, not a mapping of values",
+			"write the values as `key: value` lines at the top level", at(doc.Line, doc.Column))
 	}
 	if resolve(doc).Kind != yaml.MappingNode {
 		return fail(RuleNotMapping, fmt.Sprintf("the top level is a %s, not a mapping of values", kindName(resolve(doc))),
@@ -197,12 +206,13 @@ func kindName(n *yaml.Node) string {
 // walker builds the position tree of one document, refusing duplicate keys and
 // bounding alias expansion.
 type walker struct {
-	file     string
-	visited  int
-	tooMany  bool
-	bombAt   Pos
-	aliases  []Pos // the aliases being expanded, outermost first
-	findings []finding.Finding
+	file       string
+	visited    int
+	tooMany    bool
+	bombAt     Pos
+	aliases    []Pos               // the aliases being expanded, outermost first
+	inProgress map[*yaml.Node]bool // mappings and lists being walked: an alias to one contains itself
+	findings   []finding.Finding
 }
 
 func (w *walker) origin(n *yaml.Node) finding.Origin {
@@ -227,6 +237,17 @@ func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
 		defer func() { w.aliases = w.aliases[:len(w.aliases)-1] }()
 	}
 	v := resolve(n)
+	if w.inProgress[v] {
+		w.selfReference(n)
+		return &posNode{}
+	}
+	if v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+		if w.inProgress == nil {
+			w.inProgress = map[*yaml.Node]bool{}
+		}
+		w.inProgress[v] = true
+		defer delete(w.inProgress, v)
+	}
 	p := &posNode{origin: w.origin(n)}
 	if keyLine > 0 {
 		p.key = finding.Origin{File: w.file, Line: keyLine, Col: keyCol}
@@ -238,8 +259,9 @@ func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
 	case yaml.MappingNode:
 		p.isMap = true
 		p.children = map[string]*posNode{}
-		w.mapping(v, p, map[string]*yaml.Node{})
+		w.mapping(v, p, true)
 	case yaml.SequenceNode:
+		p.isList = true
 		p.children = map[string]*posNode{}
 		for i, item := range v.Content {
 			p.children["["+strconv.Itoa(i)+"]"] = w.node(item, 0, 0)
@@ -248,20 +270,36 @@ func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
 	return p
 }
 
-// mapping adds the entries of mapping node m to p. YAML merge keys (`<<: *base`)
-// bring in the entries of the merged mappings, which the mapping's own keys override.
-func (w *walker) mapping(m *yaml.Node, p *posNode, seen map[string]*yaml.Node) {
+// mapping adds the entries of mapping node m to p. YAML merge keys (`<<: *base`
+// or `<<: [*a, *b]`) bring in the entries of the merged mappings: the mapping's
+// own keys override them, and an earlier merged mapping overrides a later one.
+// Duplicate keys are reported where a mapping is written (own), not again
+// where it is merged.
+func (w *walker) mapping(m *yaml.Node, p *posNode, own bool) {
+	for i := 0; i+1 < len(m.Content) && !w.tooMany; i += 2 {
+		if key, val := m.Content[i], m.Content[i+1]; key.Tag == "!!merge" {
+			sources := mergeSources(val)
+			for j := len(sources) - 1; j >= 0; j-- {
+				src := sources[j]
+				switch {
+				case w.inProgress[src]:
+					w.selfReference(val)
+				case src.Kind == yaml.MappingNode:
+					w.visited++
+					w.inProgress[src] = true
+					w.mapping(src, p, false)
+					delete(w.inProgress, src)
+				}
+			}
+		}
+	}
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(m.Content) && !w.tooMany; i += 2 {
 		key, val := m.Content[i], m.Content[i+1]
 		if key.Tag == "!!merge" {
-			for _, src := range mergeSources(val) {
-				if src.Kind == yaml.MappingNode {
-					w.mapping(src, p, map[string]*yaml.Node{})
-				}
-			}
 			continue
 		}
-		if first, dup := seen[key.Value]; dup {
+		if first, dup := seen[key.Value]; dup && own {
 			w.findings = append(w.findings, finding.Finding{
 				Rule: RuleDuplicateKey, Severity: finding.Error, Origin: w.origin(key),
 				Message: fmt.Sprintf("key %q is set twice in this mapping (first at line %d): Helm keeps only the last one, so the first is silently lost", key.Value, first.Line),
@@ -271,6 +309,21 @@ func (w *walker) mapping(m *yaml.Node, p *posNode, seen map[string]*yaml.Node) {
 		seen[key.Value] = key
 		p.children[key.Value] = w.node(val, key.Line, key.Column)
 	}
+}
+
+// selfReference reports an alias to a value that contains it, which would
+// expand forever.
+func (w *walker) selfReference(at *yaml.Node) {
+	for _, f := range w.findings {
+		if f.Rule == RuleSyntax {
+			return // once is enough
+		}
+	}
+	w.findings = append(w.findings, finding.Finding{
+		Rule: RuleSyntax, Severity: finding.Error, Origin: w.origin(at),
+		Message: "invalid YAML: an alias refers to the value that contains it, which would repeat forever",
+		Fix:     "point the alias (*name) at an anchor (&name) outside the value that uses it",
+	})
 }
 
 func mergeSources(n *yaml.Node) []*yaml.Node {

@@ -57,7 +57,7 @@ func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string
 		// A copy: --set writes into the merged maps, and documents (the -f
 		// layers) are shared by every check of a run.
 		user = mergeMaps(user, deepCopy(d.Values).(map[string]any))
-		tree = overlay(tree, d.tree)
+		tree = overlay(tree, d.tree, false)
 	}
 	type flagKind struct {
 		flag    string
@@ -85,7 +85,8 @@ func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string
 			if err := k.parse(entry, user); err != nil {
 				return nil, nil, fmt.Errorf("%s %s: %w", k.flag, entry, err)
 			}
-			tree = overlay(tree, flagTree(alone, finding.Origin{Flag: k.flag + " " + entry}))
+			// strvals sets list items in place (t[0].key=x keeps t[0]'s other keys).
+			tree = overlay(tree, flagTree(alone, finding.Origin{Flag: k.flag + " " + entry}), true)
 		}
 	}
 	return user, &Provenance{tree: tree, defaults: defaults}, nil
@@ -126,13 +127,14 @@ func mergeMaps(a, b map[string]any) map[string]any {
 }
 
 // overlay returns the provenance of src merged over dst; neither is modified.
-func overlay(dst, src *posNode) *posNode {
-	if dst == nil || !dst.isMap || !src.isMap {
+// Mappings merge; lists are replaced, or with intoLists merged item by item.
+func overlay(dst, src *posNode, intoLists bool) *posNode {
+	if dst == nil || !(dst.isMap && src.isMap || intoLists && dst.isList && src.isList) {
 		return src
 	}
-	out := &posNode{origin: src.origin, isMap: true, children: maps.Clone(dst.children)}
+	out := &posNode{origin: src.origin, isMap: src.isMap, isList: src.isList, children: maps.Clone(dst.children)}
 	for k, c := range src.children {
-		out.children[k] = overlay(dst.children[k], c)
+		out.children[k] = overlay(dst.children[k], c, intoLists)
 	}
 	return out
 }
@@ -148,6 +150,7 @@ func flagTree(v any, origin finding.Origin) *posNode {
 			p.children[k] = flagTree(c, origin)
 		}
 	case []any:
+		p.isList = true
 		p.children = make(map[string]*posNode, len(v))
 		for i, c := range v {
 			p.children["["+strconv.Itoa(i)+"]"] = flagTree(c, origin)
