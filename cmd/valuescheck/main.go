@@ -190,6 +190,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		files = append(files, nil) // the layers alone
 	}
 
+	opts.Render.Unordered = true // a check needs the objects, not helm template's output
 	results, err := checkAll(ch, files, opts)
 	if err != nil {
 		return usageError(stderr, err)

@@ -103,7 +103,7 @@ func ParseLayers(inputs []Input) ([]*values.Document, []finding.Finding) {
 // Result is the outcome of one check.
 type Result struct {
 	Findings []finding.Finding // sorted
-	Rendered *render.Result    // the rendered chart; nil when an error stopped the render
+	Rendered *render.Result    // the rendered chart; nil when an error stopped the render, or with Render.Unordered
 	Objects  []render.Object   // the rendered objects, decoded; nil with Rendered
 }
 
@@ -169,6 +169,9 @@ func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Resu
 	objs, found := render.Decode(rendered.Manifests)
 	for i := range found {
 		found[i].Origin.File = c.templatePath(found[i].Origin.File)
+	}
+	if opts.Unordered {
+		rendered = nil // objects only: not in helm template's order
 	}
 	return rendered, objs, append(found, render.Invariants(objs)...)
 }

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -53,31 +55,48 @@ type Object struct {
 // Decode decodes every manifest strictly into its Kubernetes API type, the way
 // the API server reads it: case-sensitive field names, unknown and duplicate
 // fields refused, quantities and int-or-string values parsed. Each problem is
-// a finding at the template that produced the object.
+// a finding at the template that produced the object. Each manifest is parsed
+// once: its head (apiVersion, kind, name) comes from the same JSON.
 func Decode(manifests []Manifest) ([]Object, []finding.Finding) {
 	var objs []Object
 	var out []finding.Finding
 	for _, m := range manifests {
 		at := finding.Origin{File: m.Name}
-		name := manifestName(m)
-		if m.Head == nil || m.Head.Version == "" || m.Head.Kind == "" {
+		data, err := yaml.YAMLToJSON([]byte(m.Content))
+		if err != nil {
+			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at,
+				Message: "a rendered object is not valid YAML: " + err.Error(), Fix: "correct the template"})
+			continue
+		}
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Metadata   struct {
+				Name string `json:"name"`
+			} `json:"metadata"`
+		}
+		_ = json.Unmarshal(data, &head) // a wrong type here is the strict decode's to report
+		name := "a " + cmp.Or(head.Kind, "object")
+		if head.Kind != "" && head.Metadata.Name != "" {
+			name = head.Kind + " " + head.Metadata.Name
+		}
+		if head.APIVersion == "" || head.Kind == "" {
 			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at,
 				Message: "a rendered object has no apiVersion or kind: Kubernetes refuses it",
 				Fix:     "give every object in the template an apiVersion and a kind"})
 			continue
 		}
-		gvk := schema.FromAPIVersionAndKind(m.Head.Version, m.Head.Kind)
-		obj, err := scheme.New(gvk)
+		obj, err := scheme.New(schema.FromAPIVersionAndKind(head.APIVersion, head.Kind))
 		if err != nil {
 			out = append(out, finding.Finding{Rule: RuleUncheckedKind, Severity: finding.Warning, Origin: at,
-				Message: fmt.Sprintf("%s is of kind %s %s, which the typed check does not know: it was not checked", name, m.Head.Version, m.Head.Kind),
-				Fix:     "check the object against the API reference of " + m.Head.Version})
+				Message: fmt.Sprintf("%s is of kind %s %s, which the typed check does not know: it was not checked", name, head.APIVersion, head.Kind),
+				Fix:     "check the object against the API reference of " + head.APIVersion})
 			objs = append(objs, Object{Template: m.Name})
 			continue
 		}
-		if err := decodeStrict([]byte(m.Content), obj); err != nil {
+		if err := decodeStrict(data, obj); err != nil {
 			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at,
-				Message: fmt.Sprintf("%s does not decode as %s %s: %s; the API server would refuse it", name, m.Head.Version, m.Head.Kind, err),
+				Message: fmt.Sprintf("%s does not decode as %s %s: %s; the API server would refuse it", name, head.APIVersion, head.Kind, err),
 				Fix:     "correct the field in the template (or the value it renders)"})
 			objs = append(objs, Object{Template: m.Name})
 			continue
@@ -87,11 +106,8 @@ func Decode(manifests []Manifest) ([]Object, []finding.Finding) {
 	return objs, out
 }
 
-func decodeStrict(content []byte, obj runtime.Object) error {
-	data, err := yaml.YAMLToJSON(content)
-	if err != nil {
-		return err
-	}
+// decodeStrict decodes JSON into obj as the API server would.
+func decodeStrict(data []byte, obj runtime.Object) error {
 	strict, err := sigsjson.UnmarshalStrict(data, obj)
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
@@ -104,14 +120,4 @@ func decodeStrict(content []byte, obj runtime.Object) error {
 		return errors.New(strings.Join(msgs, "; "))
 	}
 	return nil
-}
-
-func manifestName(m Manifest) string {
-	if m.Head != nil && m.Head.Metadata != nil && m.Head.Metadata.Name != "" {
-		return m.Head.Kind + " " + m.Head.Metadata.Name
-	}
-	if m.Head != nil && m.Head.Kind != "" {
-		return "a " + m.Head.Kind
-	}
-	return "an object"
 }

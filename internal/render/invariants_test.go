@@ -1,9 +1,11 @@
 package render
 
 import (
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"helm.sh/helm/v3/pkg/releaseutil"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -242,3 +244,31 @@ func TestErrorFinding(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// TestSplitDocumentsMatchesHelm: the check path's splitter finds the documents
+// Helm's SplitManifests finds, in the same order, for the streams templates
+// produce. (Helm's regular expression also swallows a "---" that follows
+// another after only blank lines, leaving it at the start of the next
+// document or as a document of its own; that changes no object.)
+func TestSplitDocumentsMatchesHelm(t *testing.T) {
+	for _, stream := range []string{
+		"",
+		"a: 1\n",
+		"---\na: 1\n---\nb: 2\n",
+		"\n\n---\n# Source: x\na: 1\n---   \nb: |\n  text\n  --- inside a block is indented\n",
+		"a: 1\n---\n",
+		"---\n# a comment only\n---\nkind: ConfigMap\n",
+	} {
+		helm := releaseutil.SplitManifests(stream)
+		keys := make([]string, 0, len(helm))
+		for k := range helm {
+			keys = append(keys, k)
+		}
+		sort.Sort(releaseutil.BySplitManifestsOrder(keys))
+		var want []string
+		for _, k := range keys {
+			want = append(want, helm[k])
+		}
+		assert.Equal(t, want, splitDocuments(stream), "%q", stream)
+	}
+}
