@@ -47,6 +47,14 @@ test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm and real A
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
+.PHONY: bench
+bench: ## Go benchmarks of every pipeline stage (-count 6, for benchstat) into bench.txt.
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./bench | tee bench.txt
+
+.PHONY: bench-compare
+bench-compare: $(HELM) ## valuescheck against helm template as processes (1,000 files): a Markdown table.
+	$(GO) run ./bench/compare -helm $(HELM) -n 1000
+
 .PHONY: docs
 docs: ## Regenerate the chart README, the README's rules table and example outputs.
 	$(GO) test ./internal/docs -run TestDocs -count=1 -update
