@@ -19,10 +19,7 @@ var milvusVersionCoordinators = Rule{
 			return nil
 		}
 		var out []finding.Finding
-		for _, c := range in.enabled() {
-			if !c.Separate {
-				continue
-			}
+		for _, c := range in.enabledSeparate() {
 			enabled := c.path("enabled")
 			out = append(out, finding.Finding{
 				Path:    in.blame("image.all.tag", enabled),

@@ -15,18 +15,11 @@ var mixcoordExclusive = Rule{
 	Protects: "mixCoordinator together with a separate coordinator: both register the same Milvus role in etcd.",
 	Fix:      "Enable either mixCoordinator or the three separate coordinators, never both.",
 	check: func(in *Input) []finding.Finding {
-		var mix bool
-		for _, c := range in.enabled() {
-			mix = mix || !c.Separate
-		}
-		if !mix {
-			return nil
+		if len(in.enabledSeparate()) == len(in.enabled()) {
+			return nil // no mixcoord
 		}
 		var out []finding.Finding
-		for _, c := range in.enabled() {
-			if !c.Separate {
-				continue
-			}
+		for _, c := range in.enabledSeparate() {
 			enabled := c.path("enabled")
 			out = append(out, finding.Finding{
 				Path:    in.blame("mixCoordinator.enabled", enabled),

@@ -143,6 +143,17 @@ func (in *Input) enabled() []coordinator {
 	return out
 }
 
+// enabledSeparate returns the enabled separate coordinators (not mixcoord).
+func (in *Input) enabledSeparate() []coordinator {
+	var out []coordinator
+	for _, c := range in.enabled() {
+		if c.Separate {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func mapAt(m map[string]any, keys ...string) map[string]any {
 	for _, k := range keys {
 		next, ok := m[k].(map[string]any)
