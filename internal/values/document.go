@@ -10,10 +10,12 @@ package values
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -132,6 +134,9 @@ func Parse(name string, data []byte) (*Document, []finding.Finding) {
 	}
 	if vals == nil {
 		vals = map[string]any{}
+	}
+	if f, ok := collision(tree, vals); ok {
+		return nil, []finding.Finding{f}
 	}
 	return &Document{Name: name, Values: vals, tree: tree}, nil
 }
@@ -309,6 +314,67 @@ func (w *walker) mapping(m *yaml.Node, p *posNode, own bool) {
 		seen[key.Value] = key
 		p.children[key.Value] = w.node(val, key.Line, key.Column)
 	}
+}
+
+// collision finds a mapping where two keys written differently are one key to
+// Helm's YAML 1.1 parser (8 and 08, yes and true): Helm then keeps one of the
+// two values at random. Only mappings that lost keys are looked at closely.
+func collision(n *posNode, v any) (finding.Finding, bool) {
+	switch {
+	case n == nil:
+	case n.isMap:
+		m, _ := v.(map[string]any)
+		if len(m) < len(n.children) {
+			seen := map[string]string{}
+			keys := make([]string, 0, len(n.children))
+			for k := range n.children {
+				keys = append(keys, k)
+			}
+			// Report at the later of the two keys, as for plain duplicates.
+			slices.SortFunc(keys, func(a, b string) int {
+				return cmp.Compare(n.children[a].key.Line*1e6+n.children[a].key.Col, n.children[b].key.Line*1e6+n.children[b].key.Col)
+			})
+			for _, k := range keys {
+				c := helmKey(k)
+				if first, dup := seen[c]; dup {
+					return finding.Finding{
+						Rule: RuleDuplicateKey, Severity: finding.Error, Origin: n.children[k].key,
+						Message: fmt.Sprintf("keys %q and %q are the same key %q to Helm's YAML 1.1 parser: Helm keeps one of the two values at random", first, k, c),
+						Fix:     "keep one of the two keys, written the same way",
+					}, true
+				}
+				seen[c] = k
+			}
+		}
+		for k, c := range n.children {
+			child, ok := m[k]
+			if !ok {
+				child = m[helmKey(k)]
+			}
+			if f, found := collision(c, child); found {
+				return f, true
+			}
+		}
+	case n.isList:
+		l, _ := v.([]any)
+		for i := range l {
+			if f, found := collision(n.children["["+strconv.Itoa(i)+"]"], l[i]); found {
+				return f, true
+			}
+		}
+	}
+	return finding.Finding{}, false
+}
+
+// helmKey is the key Helm's parser makes of a mapping key written as k.
+func helmKey(k string) string {
+	var m map[string]any
+	if sigsyaml.Unmarshal([]byte(k+": 0"), &m) == nil && len(m) == 1 {
+		for key := range m {
+			return key
+		}
+	}
+	return k
 }
 
 // selfReference reports an alias to a value that contains it, which would
