@@ -369,3 +369,19 @@ func TestSpecification(t *testing.T) {
 		})
 	}
 }
+
+// TestNotes: NOTES.txt says, per coordinator, its mode, replicas, worst-case
+// failover and how to find the ACTIVE pod.
+func TestNotes(t *testing.T) {
+	ch := loadChart(t)
+	res, err := ch.Check(&check.Input{Name: "values.yaml", Data: []byte(
+		"queryCoordinator: {replicas: 1, activeStandby: {enabled: false}}\nmilvus: {session: {ttl: 20}, etcd: {rootPath: prod}}\n")},
+		check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NoError(t, err)
+	require.NotNil(t, res.Rendered)
+	notes := res.Rendered.Notes
+	assert.Contains(t, notes, "- rootcoord: 2 replica(s), active-standby")
+	assert.Contains(t, notes, "- querycoord: 1 replica(s), single (no standby)")
+	assert.Contains(t, notes, "up to\n    20 s (common.session.ttl)")
+	assert.Contains(t, notes, "etcdctl get prod/meta/session/<role>")
+}
