@@ -63,27 +63,20 @@ func renderValues(t *testing.T, ch *check.Chart, values string) objects {
 		pdbs: map[string]*policyv1.PodDisruptionBudget{}, services: map[string]*corev1.Service{}}
 	for _, m := range res.Rendered.Manifests {
 		o.kinds = append(o.kinds, m.Head.Kind)
-		switch m.Head.Kind {
-		case "Deployment":
-			var d appsv1.Deployment
-			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &d))
-			o.deployments[d.Labels["app.kubernetes.io/component"]] = &d
-		case "ConfigMap":
-			var c corev1.ConfigMap
-			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &c))
-			o.configMaps[c.Labels["app.kubernetes.io/component"]] = &c
-		case "PodDisruptionBudget":
-			var p policyv1.PodDisruptionBudget
-			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &p))
-			o.pdbs[p.Labels["app.kubernetes.io/component"]] = &p
-		case "Service":
-			var s corev1.Service
-			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &s))
-			o.services[s.Labels["app.kubernetes.io/component"]] = &s
-		case "Secret":
-			var s corev1.Secret
-			require.NoError(t, yaml.UnmarshalStrict([]byte(m.Content), &s))
-			o.secrets = append(o.secrets, &s)
+	}
+	// The check decoded every object strictly into its API type already.
+	for _, obj := range res.Objects {
+		switch x := obj.Object.(type) {
+		case *appsv1.Deployment:
+			o.deployments[x.Labels["app.kubernetes.io/component"]] = x
+		case *corev1.ConfigMap:
+			o.configMaps[x.Labels["app.kubernetes.io/component"]] = x
+		case *policyv1.PodDisruptionBudget:
+			o.pdbs[x.Labels["app.kubernetes.io/component"]] = x
+		case *corev1.Service:
+			o.services[x.Labels["app.kubernetes.io/component"]] = x
+		case *corev1.Secret:
+			o.secrets = append(o.secrets, x)
 		}
 	}
 	return o
