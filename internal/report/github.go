@@ -29,14 +29,7 @@ func GitHub(w io.Writer, files []File, opts Options) error {
 				}
 			}
 			props = append(props, "title="+escapeProperty(x.Rule))
-			msg := x.Message
-			if x.Origin.Flag != "" {
-				msg = x.Origin.Flag + ": " + msg
-			}
-			if x.Fix != "" {
-				msg += "; " + x.Fix
-			}
-			if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, strings.Join(props, ","), escapeData(msg)); err != nil {
+			if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, strings.Join(props, ","), escapeData(annotation(x))); err != nil {
 				return err
 			}
 		}

@@ -76,3 +76,17 @@ func ruleInfo() map[string]check.RuleInfo {
 	}
 	return out
 }
+
+// annotation is a finding's message for formats that place it themselves (an
+// annotation, a SARIF result): the flag that set the value when no file did,
+// then the message and the fix.
+func annotation(f finding.Finding) string {
+	msg := f.Message
+	if f.Origin.Flag != "" {
+		msg = f.Origin.Flag + ": " + msg
+	}
+	if f.Fix != "" {
+		msg += "; " + f.Fix
+	}
+	return msg
+}

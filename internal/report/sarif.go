@@ -107,14 +107,7 @@ func SARIF(w io.Writer, files []File, opts Options) error {
 	}
 	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
 	for _, x := range all {
-		msg := x.Message
-		if x.Origin.Flag != "" {
-			msg = x.Origin.Flag + ": " + msg
-		}
-		if x.Fix != "" {
-			msg += "; " + x.Fix
-		}
-		res := sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevel(x.Severity, opts.Strict), Message: sarifText{msg}}
+		res := sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevel(x.Severity, opts.Strict), Message: sarifText{annotation(x)}}
 		if uri, ok := artifactURI(x.Origin.File); ok {
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}
 			if x.Origin.Line > 0 {
