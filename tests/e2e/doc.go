@@ -2,11 +2,12 @@
 // real Kubernetes API server.
 //
 // TestMain starts a pinned etcd and kube-apiserver (built by `make tools` from
-// tools/) on 127.0.0.1, once per test binary, and stops them and removes their
-// files when the tests end, fail, panic, time out or are interrupted. There is no
-// scheduler, controller manager or kubelet: the tests prove what the API server
-// stores and refuses (validation, defaulting, three-way merges on upgrade,
-// deletion), not that pods run. Hence no `--wait` and no `helm test`.
+// tools/) on 127.0.0.1 with internal/testcluster, once per test binary, and stops
+// them and removes their files when the tests end, fail, panic, time out or are
+// interrupted. There is no scheduler, controller manager or kubelet: the tests
+// prove what the API server stores and refuses (validation, defaulting, three-way
+// merges on upgrade, deletion), not that pods run. Hence no `--wait` and no
+// `helm test`; tests/cluster runs the controllers and fake nodes.
 //
 // Helm runs as the pinned v3.22.0 CLI in a subprocess rather than through Go's
 // helm.sh/helm/v3/pkg/action package: the CLI is what users run (flag parsing,

@@ -29,7 +29,7 @@ func TestRenderedScenariosPassServerDryRun(t *testing.T) {
 			ns := newNamespace(t)
 			r := mustHelm(t, "template", "dry", env.chartDir, "--namespace", ns,
 				"--kube-version", kubeVersion, "--values", file)
-			objects := decodeManifests(t, r.stdout)
+			objects := decodeManifests(t, r.Stdout)
 			require.NotEmpty(t, objects)
 
 			ctx := apiContext(t)

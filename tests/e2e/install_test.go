@@ -76,8 +76,8 @@ func TestInstallRefusesBadValues(t *testing.T) {
 				args = append(args, "--set", s)
 			}
 			r := helm(t, args...)
-			require.Error(t, r.err, "helm accepted values that break HA:\n%s", r)
-			require.Contains(t, r.stderr, tc.want, r.String())
+			require.Error(t, r.Err, "helm accepted values that break HA:\n%s", r)
+			require.Contains(t, r.Stderr, tc.want, r.String())
 			requireNamespaceEmpty(t, ns)
 		})
 	}

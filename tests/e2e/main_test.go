@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
@@ -18,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/milvus-coord/milvus-coord/internal/testcluster"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -42,10 +41,9 @@ const (
 
 // env is the running cluster and the clients for it, set up once by TestMain.
 var env struct {
-	bin        binaries
-	cluster    *cluster
+	cluster    *testcluster.Cluster
+	helm       testcluster.Helm
 	chartDir   string // charts/milvus-coord
-	helmHome   string // HELM_{CACHE,CONFIG,DATA}_HOME live here, not in $HOME
 	restConfig *rest.Config
 	kube       kubernetes.Interface
 	dynamic    dynamic.Interface
@@ -53,9 +51,7 @@ var env struct {
 }
 
 func TestMain(m *testing.M) {
-	if dir := os.Getenv(reaperEnv); dir != "" {
-		os.Exit(runReaper(dir))
-	}
+	testcluster.RunReaperIfAsked()
 	os.Exit(runTests(m))
 }
 
@@ -72,11 +68,10 @@ func runTests(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "FAIL e2e: "+format+"\n", args...)
 		return 1
 	}
-	bin, err := binariesFromEnv()
+	bin, err := testcluster.BinariesFromEnv(false)
 	if err != nil {
-		return fail("%v\nrun `make test`: it builds the pinned helm, kube-apiserver and etcd into .tools/ and sets MILVUS_COORD_HELM, MILVUS_COORD_KUBE_APISERVER and MILVUS_COORD_ETCD", err)
+		return fail("%v", err)
 	}
-	env.bin = bin
 	if env.chartDir, err = filepath.Abs(filepath.Join("..", "..", "charts", "milvus-coord")); err != nil {
 		return fail("%v", err)
 	}
@@ -87,34 +82,34 @@ func runTests(m *testing.M) int {
 	defer signal.Stop(signals)
 	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
 	defer cancel()
-	var running atomic.Pointer[cluster]
+	var running atomic.Pointer[testcluster.Cluster]
 	go func() {
 		s := <-signals
 		fmt.Fprintf(os.Stderr, "e2e: %v: stopping kube-apiserver and etcd\n", s)
 		cancel() // a start in progress gives up and cleans up after itself
 		if c := running.Load(); c != nil {
-			c.stop()
+			c.Stop()
 			os.Exit(1)
 		}
 	}()
 
 	start := time.Now()
-	c, err := startCluster(ctx, bin)
+	c, err := testcluster.Start(ctx, testcluster.Options{Binaries: bin})
 	if err != nil {
 		return fail("starting etcd and kube-apiserver: %v", err)
 	}
 	running.Store(c)
 	env.cluster = c
-	defer c.stop()
+	defer c.Stop()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fail("interrupted while starting") // the signal came before running.Store
 	}
 	if testing.Verbose() {
-		fmt.Fprintf(os.Stderr, "e2e: kube-apiserver and etcd ready at %s in %s\n", c.server, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "e2e: kube-apiserver and etcd ready at %s in %s\n", c.Server, time.Since(start).Round(time.Millisecond))
 	}
 
-	env.helmHome = filepath.Join(c.dir, "helm")
-	if env.restConfig, err = clientcmd.BuildConfigFromFlags("", c.kubeconfig); err != nil {
+	env.helm = testcluster.Helm{Bin: bin.Helm, Kubeconfig: c.Kubeconfig, Home: filepath.Join(c.Dir, "helm"), Timeout: helmTimeout}
+	if env.restConfig, err = clientcmd.BuildConfigFromFlags("", c.Kubeconfig); err != nil {
 		return fail("%v", err)
 	}
 	// Client-side throttling would only slow the tests down.
@@ -158,57 +153,22 @@ func newNamespace(t *testing.T) string {
 }
 
 // helmResult is the outcome of one helm command.
-type helmResult struct {
-	args           []string
-	stdout, stderr string
-	err            error // nil when helm exited 0
-}
+type helmResult = testcluster.HelmResult
 
-func (r helmResult) String() string {
-	return fmt.Sprintf("helm %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(r.args, " "), r.err, r.stdout, r.stderr)
-}
-
-// helm runs the pinned helm CLI against the test cluster. Its kubeconfig, cache,
-// config and data directories are the harness's, whatever the caller's
-// environment says, so a developer's own cluster and repositories are never used.
+// helm runs the pinned helm CLI against the test cluster (see testcluster.Helm).
 func helm(t *testing.T, args ...string) helmResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), helmTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, env.bin.helm, args...)
-	var environ []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "KUBECONFIG=") || strings.HasPrefix(kv, "HELM_") {
-			continue
-		}
-		environ = append(environ, kv)
-	}
-	cmd.Env = append(environ,
-		"KUBECONFIG="+env.cluster.kubeconfig,
-		"HELM_CACHE_HOME="+filepath.Join(env.helmHome, "cache"),
-		"HELM_CONFIG_HOME="+filepath.Join(env.helmHome, "config"),
-		"HELM_DATA_HOME="+filepath.Join(env.helmHome, "data"),
-		"HELM_DRIVER=secret",
-	)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = serverSysProcAttr()
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		err = fmt.Errorf("timed out after %s: %w", helmTimeout, err)
-	}
-	return helmResult{args: args, stdout: stdout.String(), stderr: stderr.String(), err: err}
+	return env.helm.Run(args...)
 }
 
 // mustHelm runs helm and stops the test if it fails.
 func mustHelm(t *testing.T, args ...string) helmResult {
 	t.Helper()
 	r := helm(t, args...)
-	require.NoError(t, r.err, r.String())
-	if strings.TrimSpace(r.stderr) != "" {
+	require.NoError(t, r.Err, r.String())
+	if strings.TrimSpace(r.Stderr) != "" {
 		// API server warnings (deprecated fields, ...) land here.
-		t.Logf("helm %s: stderr:\n%s", args[0], r.stderr)
+		t.Logf("helm %s: stderr:\n%s", args[0], r.Stderr)
 	}
 	return r
 }
