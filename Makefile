@@ -22,11 +22,20 @@ KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
 ETCD_VERSION := v3.6.16
 ETCD := $(TOOLS)/etcd-$(ETCD_VERSION)/etcd
 # <<< apiserver tools
+# >>> release tools: helm-docs writes the chart README (make docs), goreleaser builds
+# the release archives (.goreleaser.yaml); both with `go install`, like Helm.
+HELM_DOCS_VERSION := v1.14.2
+HELM_DOCS := $(TOOLS)/helm-docs-$(HELM_DOCS_VERSION)/helm-docs
+GORELEASER_VERSION := v2.15.1
+GORELEASER := $(TOOLS)/goreleaser-$(GORELEASER_VERSION)/goreleaser
+# <<< release tools
 
 # Tests find the pinned tools through these; they fail (never skip) without them.
 export MILVUS_COORD_HELM := $(HELM)
 export MILVUS_COORD_KUBE_APISERVER := $(KUBE_APISERVER)
 export MILVUS_COORD_ETCD := $(ETCD)
+export MILVUS_COORD_HELM_DOCS := $(HELM_DOCS)
+export MILVUS_COORD_GORELEASER := $(GORELEASER)
 
 .PHONY: help
 help: ## List the targets.
@@ -56,7 +65,7 @@ bench-compare: $(HELM) ## valuescheck against helm template as processes (1,000 
 	$(GO) run ./bench/compare -helm $(HELM) -n 1000
 
 .PHONY: docs
-docs: ## Regenerate the chart README, the README's rules table and example outputs.
+docs: $(HELM_DOCS) ## Regenerate the chart README, the README's rules table and example outputs.
 	$(GO) test ./internal/docs -run TestDocs -count=1 -update
 
 .PHONY: update
@@ -64,7 +73,7 @@ update: tools ## Rewrite golden files and generated schema (review the diff befo
 	$(GO) test -count=1 ./... -update
 
 .PHONY: tools
-tools: $(HELM) $(KUBE_APISERVER) $(ETCD) ## Build the pinned Helm, kube-apiserver and etcd.
+tools: $(HELM) $(KUBE_APISERVER) $(ETCD) $(HELM_DOCS) $(GORELEASER) ## Build the pinned Helm, kube-apiserver, etcd, helm-docs and goreleaser.
 
 $(HELM):
 	@echo "building helm $(HELM_VERSION) into $(@D) (about 100 s the first time)"
@@ -77,3 +86,11 @@ $(KUBE_APISERVER):
 $(ETCD):
 	@echo "building etcd $(ETCD_VERSION) into $(@D) (about 90 s on 2 cores the first time)"
 	cd tools/etcd && $(GO) build -trimpath -buildvcs=false -o $@ .
+
+$(HELM_DOCS):
+	@echo "building helm-docs $(HELM_DOCS_VERSION) into $(@D) (about 35 s the first time)"
+	GOBIN=$(@D) $(GO) install github.com/norwoodj/helm-docs/cmd/helm-docs@$(HELM_DOCS_VERSION)
+
+$(GORELEASER):
+	@echo "building goreleaser $(GORELEASER_VERSION) into $(@D) (about 6 min on 2 busy cores the first time)"
+	GOBIN=$(@D) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)

@@ -1,59 +1,125 @@
 package docs
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"os/exec"
+	"regexp"
 	"strings"
-
-	"gopkg.in/yaml.v3"
+	"time"
 )
 
-// chartMeta is the part of Chart.yaml the chart README shows.
-type chartMeta struct {
-	Name        string `yaml:"name"`
-	Description string `yaml:"description"`
-	Version     string `yaml:"version"`
-	AppVersion  string `yaml:"appVersion"`
-	KubeVersion string `yaml:"kubeVersion"`
+// ChartReadme runs helm-docs (the binary at helmDocs) on the chart in
+// chartDir and returns the README.md it makes from the chart's
+// README.md.gotmpl, Chart.yaml and the `# --` comments of values.yaml, values
+// in file order. helm-docs reports problems (a template error, an unreadable
+// file) as log lines and still exits 0, so any line it logs at warning level
+// or above is an error here.
+func ChartReadme(ctx context.Context, helmDocs, chartDir string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, helmDocs,
+		"--chart-search-root", chartDir,
+		"--template-files", "README.md.gotmpl",
+		"--sort-values-order", "file",
+		"--log-level", "warning",
+		"--dry-run")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s: %w\n%s", helmDocs, err, stderr.String())
+	}
+	if stderr.Len() > 0 {
+		return "", fmt.Errorf("%s reported problems:\n%s", helmDocs, stderr.String())
+	}
+	return stdout.String(), nil
 }
 
-// ChartReadme returns the chart's README.md: what the chart is, how to
-// install it, and every value with its type, default and description.
-func ChartReadme(chartYAML []byte, doc ValuesDoc) (string, error) {
-	var meta chartMeta
-	if err := yaml.Unmarshal(chartYAML, &meta); err != nil {
-		return "", fmt.Errorf("Chart.yaml: %w", err)
-	}
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	p("# %s\n\n", meta.Name)
-	p("<!-- Generated from Chart.yaml, values.yaml and values.schema.json by internal/docs: run `make docs`, do not edit. -->\n\n")
-	p("%s\n\n", strings.TrimSpace(meta.Description))
-	p("Chart version %s, Milvus %s, Kubernetes %s.\n\n", meta.Version, meta.AppVersion, meta.KubeVersion)
-	p("The chart runs only the coordinators: the rest of the Milvus cluster (proxies, nodes, etcd, object storage, the message queue) comes from the upstream milvus chart or elsewhere. ")
-	p("The [repository README](../../README.md) says how to run both side by side, how failover works and how to find the ACTIVE coordinator; [examples/](../../examples) has values for common setups.\n\n")
-	p("## Installing\n\n")
-	p("From the top of the repository: check the values first (`valuescheck` reports every problem at its file, line and column, with the fix), then install.\n\n")
-	p("```sh\n")
-	p("valuescheck examples/production-ha.yaml\n")
-	p("helm install milvus-coord ./charts/milvus-coord -f examples/production-ha.yaml\n")
-	p("```\n\n")
-	p("`values.schema.json` is the values contract: Helm refuses values that break it (a typo in a key, more than one replica without active-standby, mixcoord beside separate coordinators). ")
-	p("Editors that speak the YAML language server check values files as you type when the file starts with a modeline, as `values.yaml` and every example does:\n\n")
-	p("```yaml\n# yaml-language-server: $schema=values.schema.json\n```\n\n")
-	p("## Values\n\n")
-	p("Every key of `values.yaml`, in file order. Types come from `values.schema.json`. ")
-	p("A value of a Kubernetes type takes that type's fields, checked by the schema; keys marked _unset_ are not in `values.yaml` and the chart's own behaviour applies until you set them.\n\n")
-	p("| Key | Type | Default | Description |\n")
-	p("| --- | --- | --- | --- |\n")
-	for _, v := range doc.Values {
-		def := "_unset_"
-		switch {
-		case v.Default != "":
-			def = "`" + v.Default + "`"
-		case v.HasKeys && v.InValues:
-			def = "_keys below_"
+// ValueRow is one row of the values table helm-docs writes.
+type ValueRow struct {
+	Key, Type, Default, Description string
+}
+
+// valuesRow is a row of a Markdown table: cells between unescaped pipes.
+var valuesRow = regexp.MustCompile(`^\|(.*)\|$`)
+
+// ValuesTable returns the rows of the first table with the header
+// `| Key | Type | Default | Description |` in a README helm-docs wrote.
+func ValuesTable(readme string) ([]ValueRow, error) {
+	lines := strings.Split(readme, "\n")
+	start := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "| Key | Type | Default | Description |" {
+			start = i + 2 // after the delimiter row
+			break
 		}
-		p("| `%s` | %s | %s | %s |\n", strings.ReplaceAll(v.Path, "|", `\|`), Cell(v.Type), Cell(def), Cell(v.Description))
 	}
-	return b.String(), nil
+	if start < 0 {
+		return nil, fmt.Errorf("no values table (| Key | Type | Default | Description |)")
+	}
+	var rows []ValueRow
+	for n, l := range lines[start:] {
+		m := valuesRow.FindStringSubmatch(strings.TrimSpace(l))
+		if m == nil {
+			break
+		}
+		cells := splitCells(m[1])
+		if len(cells) != 4 {
+			return nil, fmt.Errorf("values table row %d has %d cells, not 4 (an unescaped | in a description?): %s", n+1, len(cells), l)
+		}
+		rows = append(rows, ValueRow{Key: cells[0], Type: cells[1], Default: cells[2], Description: cells[3]})
+	}
+	return rows, nil
+}
+
+// splitCells splits the inside of a table row at pipes that are not escaped.
+func splitCells(row string) []string {
+	var cells []string
+	var cur strings.Builder
+	for i := 0; i < len(row); i++ {
+		switch {
+		case row[i] == '\\' && i+1 < len(row) && row[i+1] == '|':
+			cur.WriteString(`\|`)
+			i++
+		case row[i] == '|':
+			cells = append(cells, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(row[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(cur.String()))
+}
+
+// DocComments counts the lines of values.yaml that start a `# --`
+// description, the comments helm-docs reads.
+func DocComments(valuesYAML string) int {
+	n := 0
+	for _, line := range strings.Split(valuesYAML, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "# --" || strings.HasPrefix(t, "# -- ") {
+			n++
+		}
+	}
+	return n
+}
+
+// UndocumentedValues lists what makes a values table incomplete: rows
+// without a description, and `# --` comments that describe no row (a comment
+// helm-docs attaches to no key, so its text is lost).
+func UndocumentedValues(rows []ValueRow, docComments int) []string {
+	var out []string
+	described := 0
+	for _, r := range rows {
+		if r.Description == "" {
+			out = append(out, fmt.Sprintf("%s has no description: add a `# --` comment directly above it in values.yaml", r.Key))
+			continue
+		}
+		described++
+	}
+	if described != docComments {
+		out = append(out, fmt.Sprintf("values.yaml has %d `# --` comments but the table has %d described keys: a comment must stand directly above its key", docComments, described))
+	}
+	return out
 }

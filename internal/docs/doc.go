@@ -1,8 +1,7 @@
-// Package docs generates the repository's documentation from its sources, so
-// that it cannot drift: the chart's README.md (every value with its type,
-// default and description, from values.yaml `# --` comments and
-// values.schema.json) and the rules table of the top-level README.md (from
-// check.Catalog()).
+// Package docs keeps the repository's documentation from drifting from its
+// sources: the chart's README.md is what the pinned helm-docs makes of
+// README.md.gotmpl, Chart.yaml and the `# --` comments of values.yaml, and the
+// rules table of the top-level README.md comes from check.Catalog().
 //
 // The generation runs as a golden-style test: `make docs` (go test
 // ./internal/docs -run TestDocs -update) rewrites the files, and without

@@ -30,6 +30,12 @@ func Tool(t testing.TB, env string) string {
 // Helm returns the pinned Helm binary.
 func Helm(t testing.TB) string { return Tool(t, "MILVUS_COORD_HELM") }
 
+// HelmDocs returns the pinned helm-docs binary, which writes the chart README.
+func HelmDocs(t testing.TB) string { return Tool(t, "MILVUS_COORD_HELM_DOCS") }
+
+// GoReleaser returns the pinned goreleaser binary, which builds the release artifacts.
+func GoReleaser(t testing.TB) string { return Tool(t, "MILVUS_COORD_GORELEASER") }
+
 // RepoRoot returns the repository's root directory.
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
