@@ -2,7 +2,9 @@
 // library (go.etcd.io/etcd/server/v3/embed) behind a few flags, so the test
 // harness can start a pinned etcd built from the Go module proxy alone.
 //
-// It serves plain HTTP on loopback addresses only (the tests never expose it) and
+// It serves loopback addresses only (the tests never expose it), plain HTTP or,
+// with --cert-file and --key-file, HTTPS to clients (--trusted-ca-file and
+// --client-cert-auth to require client certificates, as etcd names them), and
 // stops cleanly on SIGINT or SIGTERM.
 //
 //	etcd --data-dir DIR --listen-client-urls http://127.0.0.1:PORT \
@@ -42,6 +44,10 @@ func run(args []string) error {
 	advertisePeer := fs.String("initial-advertise-peer-urls", "", "comma-separated peer URLs to advertise (default: --listen-peer-urls)")
 	logLevel := fs.String("log-level", "warn", "debug, info, warn, error, panic or fatal")
 	noFsync := fs.Bool("unsafe-no-fsync", false, "never fsync: faster, and loses data on a crash (fine for throwaway test data)")
+	certFile := fs.String("cert-file", "", "serve clients HTTPS with this certificate (with --key-file)")
+	keyFile := fs.String("key-file", "", "key of --cert-file")
+	trustedCA := fs.String("trusted-ca-file", "", "CA bundle that verifies client certificates")
+	clientCertAuth := fs.Bool("client-cert-auth", false, "require client certificates signed by --trusted-ca-file")
 	startTimeout := fs.Duration("start-timeout", time.Minute, "give up when the server is not ready after this long")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -65,17 +71,28 @@ func run(args []string) error {
 	cfg.LogLevel = *logLevel
 	cfg.LogOutputs = []string{"stderr"}
 	cfg.UnsafeNoFsync = *noFsync
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("--cert-file and --key-file go together")
+	}
+	clientScheme := "http"
+	if *certFile != "" {
+		clientScheme = "https"
+		cfg.ClientTLSInfo.CertFile = *certFile
+		cfg.ClientTLSInfo.KeyFile = *keyFile
+		cfg.ClientTLSInfo.TrustedCAFile = *trustedCA
+		cfg.ClientTLSInfo.ClientCertAuth = *clientCertAuth
+	}
 	var err error
-	if cfg.ListenClientUrls, err = loopbackURLs("--listen-client-urls", *listenClient); err != nil {
+	if cfg.ListenClientUrls, err = loopbackURLs("--listen-client-urls", *listenClient, clientScheme); err != nil {
 		return err
 	}
-	if cfg.AdvertiseClientUrls, err = loopbackURLs("--advertise-client-urls", *advertiseClient); err != nil {
+	if cfg.AdvertiseClientUrls, err = loopbackURLs("--advertise-client-urls", *advertiseClient, clientScheme); err != nil {
 		return err
 	}
-	if cfg.ListenPeerUrls, err = loopbackURLs("--listen-peer-urls", *listenPeer); err != nil {
+	if cfg.ListenPeerUrls, err = loopbackURLs("--listen-peer-urls", *listenPeer, "http"); err != nil {
 		return err
 	}
-	if cfg.AdvertisePeerUrls, err = loopbackURLs("--initial-advertise-peer-urls", *advertisePeer); err != nil {
+	if cfg.AdvertisePeerUrls, err = loopbackURLs("--initial-advertise-peer-urls", *advertisePeer, "http"); err != nil {
 		return err
 	}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
@@ -111,15 +128,16 @@ func run(args []string) error {
 
 // loopbackURLs parses a comma-separated URL list and refuses any host that is not
 // a loopback address: this server is for tests and must not listen on a network.
-func loopbackURLs(flagName, list string) ([]url.URL, error) {
+// Every URL must have the scheme given (https only with a certificate).
+func loopbackURLs(flagName, list, scheme string) ([]url.URL, error) {
 	var urls []url.URL
 	for _, s := range strings.Split(list, ",") {
 		u, err := url.Parse(strings.TrimSpace(s))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", flagName, err)
 		}
-		if u.Scheme != "http" {
-			return nil, fmt.Errorf("%s: %q: only http:// URLs are served", flagName, s)
+		if u.Scheme != scheme {
+			return nil, fmt.Errorf("%s: %q: only %s:// URLs are served here (https:// needs --cert-file and --key-file)", flagName, s, scheme)
 		}
 		host := u.Hostname()
 		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
