@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,65 +56,16 @@ type sandbox struct {
 
 var sandboxes int
 
-// newSandbox copies the working tree, without .git, the pinned tools and bin/.
+// newSandbox copies the working tree, without .git, the pinned tools and
+// what builds write (bin/, plugin/bin/, dist/).
 func newSandbox(t *testing.T) *sandbox {
 	t.Helper()
 	bin, err := binDir()
 	require.NoError(t, err)
 	sandboxes++
 	dir := filepath.Join(scratch, fmt.Sprintf("tree-%d", sandboxes))
-	require.NoError(t, copyTree(repoRoot, dir))
+	require.NoError(t, testtools.CopyTree(repoRoot, dir, ".git", ".tools", "bin", "plugin/bin", "dist"))
 	return &sandbox{dir: dir, bin: bin}
-}
-
-func copyTree(src, dst string) error {
-	skip := map[string]bool{".git": true, ".tools": true, "bin": true}
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // removed while we walk: others edit the tree too
-		}
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if skip[rel] {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		return copyFile(path, filepath.Join(dst, rel))
-	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // run runs one command line with bash in the sandbox and returns what it

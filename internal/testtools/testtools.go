@@ -5,7 +5,10 @@
 package testtools
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,4 +55,61 @@ func BuildValuescheck(dir string) (string, error) {
 		return "", fmt.Errorf("go build ./cmd/valuescheck: %w\n%s", err, out)
 	}
 	return bin, nil
+}
+
+// CopyTree copies the regular files of the working tree at src to dst, the
+// way a user's clone has them, leaving out the directories named in skip
+// (paths relative to src, such as ".git" or ".tools"). Files that vanish
+// while it walks are left out: other work edits the tree at the same time.
+func CopyTree(src, dst string, skip ...string) error {
+	skipped := map[string]bool{}
+	for _, s := range skip {
+		skipped[filepath.Clean(s)] = true
+	}
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if skipped[rel] {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		return copyFile(path, filepath.Join(dst, rel))
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
