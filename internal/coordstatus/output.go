@@ -22,7 +22,8 @@ func WriteStatusText(w io.Writer, r *Report) error {
 	fmt.Fprintf(w, "Milvus %s, %s coordinators, sessions under %s (etcd revision %d)\n\n", version, r.Mode, r.Prefix, r.Revision)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROLE\tSTATE\tSERVER\tADDRESS\tHOST\tVERSION\tLEASE\tTTL")
+	// LEASE last: its width varies, and must not shift the other columns.
+	fmt.Fprintln(tw, "ROLE\tSTATE\tSERVER\tADDRESS\tHOST\tVERSION\tTTL\tLEASE")
 	for _, rs := range r.Roles {
 		if rs.Active == nil && len(rs.Standbys) == 0 {
 			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\n", rs.Role)
@@ -87,7 +88,7 @@ func instanceRow(w io.Writer, role, state string, in Instance) {
 			ttl = fmt.Sprintf("%d/%ds", in.LeaseTTL, in.GrantedTTL)
 		}
 	}
-	fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", role, state, in.ServerID, dash(in.Address), dash(in.HostName), dash(in.Version), lease, ttl)
+	fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", role, state, in.ServerID, dash(in.Address), dash(in.HostName), dash(in.Version), ttl, lease)
 }
 
 func short(seconds *int64, v Verdict) string {
@@ -133,7 +134,10 @@ func WriteEventText(w io.Writer, prefix string, ev Event) error {
 			fmt.Fprintf(&b, " lease %s", in.Lease)
 		}
 	}
-	fmt.Fprintf(&b, ": %s\n", ev.Message)
+	if ev.Key != "" || ev.Role != "" {
+		b.WriteString(":")
+	}
+	fmt.Fprintf(&b, " %s\n", ev.Message)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

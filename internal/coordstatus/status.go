@@ -72,10 +72,10 @@ type Instance struct {
 	Lease    string `json:"lease"` // hex, as etcdctl prints lease IDs
 	// LeaseTTL is the lease's remaining and granted TTL in seconds; a
 	// remaining -1 means it expired or was revoked since the read.
-	LeaseTTL  int64    `json:"leaseTTLSeconds"`
-	GrantedTTL int64   `json:"grantedTTLSeconds"`
-	Stopping  bool     `json:"stopping"`
-	Keys      []string `json:"keys"` // the session keys it holds, e.g. rootcoord, rootcoord-12
+	LeaseTTL   int64    `json:"leaseTTLSeconds"`
+	GrantedTTL int64    `json:"grantedTTLSeconds"`
+	Stopping   bool     `json:"stopping"`
+	Keys       []string `json:"keys"` // the session keys it holds, e.g. rootcoord, rootcoord-12
 }
 
 // Failover is the expected cost of losing the ACTIVE instance, without the
@@ -150,7 +150,7 @@ func Status(s *Snapshot) *Report {
 		}
 		for i := range r.Roles {
 			r.Roles[i].Verdict = VerdictMixed
-			r.Roles[i].Reason = fmt.Sprintf("mixcoord and separate coordinators (%s) are registered at once: both serve the same roles; a 2.6 mixcoord waits (\"old session exists\") while separate sessions exist. %s", strings.Join(separate, ", "), r.Roles[i].Reason)
+			r.Roles[i].Reason = fmt.Sprintf("mixcoord and separate coordinators (%s) are registered at once: both serve the same roles; a 2.6 mixcoord waits (\"old session exists\") while separate sessions exist (on its own: %s)", strings.Join(separate, ", "), r.Roles[i].Reason)
 			r.Roles[i].Fix = "run either mixcoord or the separate coordinators, never both: scale the separate coordinator Deployments to 0 (or delete them) when mixcoord runs, and let their sessions expire"
 		}
 	}

@@ -163,6 +163,8 @@ func Watch(ctx context.Context, cli *clientv3.Client, c Conn, t Target, opts Wat
 			w.active[ss.Role] = activeTrack{inst: inst, lease: ss.Lease}
 			w.leases[ss.Lease] = leaseTrack{polled: start, remaining: snap.Leases[ss.Lease].Remaining, granted: snap.Leases[ss.Lease].Granted}
 			ev.Type, ev.Message = EventActive, "ACTIVE at the start"
+		} else if a, ok := w.active[ss.Role]; ok && a.inst.ServerID == ss.ServerID {
+			continue // the ACTIVE's own registration: its "active" event says it
 		} else {
 			ev.Type, ev.Message = EventStandby, "registered at the start"
 		}

@@ -40,11 +40,11 @@ type indexEngineVersion struct {
 // raw24 and raw26 have Milvus' field order and tags, so the JSON is byte for
 // byte what Milvus writes.
 type raw24 struct {
-	ServerID           int64              `json:"ServerID,omitempty"`
-	ServerName         string             `json:"ServerName,omitempty"`
-	Address            string             `json:"Address,omitempty"`
-	Exclusive          bool               `json:"Exclusive,omitempty"`
-	Stopping           bool               `json:"Stopping,omitempty"`
+	ServerID           int64  `json:"ServerID,omitempty"`
+	ServerName         string `json:"ServerName,omitempty"`
+	Address            string `json:"Address,omitempty"`
+	Exclusive          bool   `json:"Exclusive,omitempty"`
+	Stopping           bool   `json:"Stopping,omitempty"`
 	TriggerKill        bool
 	Version            string             `json:"Version"`
 	IndexEngineVersion indexEngineVersion `json:"IndexEngineVersion,omitempty"`
@@ -54,11 +54,11 @@ type raw24 struct {
 }
 
 type raw26 struct {
-	ServerID                 int64              `json:"ServerID,omitempty"`
-	ServerName               string             `json:"ServerName,omitempty"`
-	Address                  string             `json:"Address,omitempty"`
-	Exclusive                bool               `json:"Exclusive,omitempty"`
-	Stopping                 bool               `json:"Stopping,omitempty"`
+	ServerID                 int64  `json:"ServerID,omitempty"`
+	ServerName               string `json:"ServerName,omitempty"`
+	Address                  string `json:"Address,omitempty"`
+	Exclusive                bool   `json:"Exclusive,omitempty"`
+	Stopping                 bool   `json:"Stopping,omitempty"`
 	TriggerKill              bool
 	Version                  string             `json:"Version"`
 	IndexEngineVersion       indexEngineVersion `json:"IndexEngineVersion,omitempty"`
