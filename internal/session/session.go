@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Coordinator roles, as Milvus names its sessions (pkg/util/typeutil/type.go).
@@ -198,12 +199,17 @@ func Parse(k Key, fullKey string, value []byte, lease int64) Session {
 
 // excerpt is a short, printable form of a value for messages.
 func excerpt(value []byte) string {
-	const max = 80
-	s := strconv.Quote(string(value))
-	if len(s) > max {
-		s = s[:max] + `..."`
+	const max = 60 // bytes of the value shown
+	if len(value) <= max {
+		return strconv.QuoteToASCII(string(value))
 	}
-	return s
+	// Cut at a rune boundary of the value, then quote: an escape or a UTF-8
+	// sequence is never cut in half.
+	cut := max
+	for cut > 0 && !utf8.RuneStart(value[cut]) {
+		cut--
+	}
+	return strconv.QuoteToASCII(string(value[:cut])) + "..."
 }
 
 // SortSessions orders sessions by role (in Roles order), the ACTIVE key
