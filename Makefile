@@ -46,8 +46,9 @@ check: ## Run valuescheck on the chart's default values (the embedded chart).
 	$(GO) run ./cmd/valuescheck charts/milvus-coord/values.yaml
 
 .PHONY: build
-build: ## Build bin/valuescheck.
+build: ## Build bin/valuescheck and bin/coordctl.
 	$(GO) build -trimpath -o bin/valuescheck ./cmd/valuescheck
+	$(GO) build -trimpath -o bin/coordctl ./cmd/coordctl
 
 .PHONY: test
 test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm and real API server.
@@ -83,7 +84,8 @@ $(KUBE_APISERVER):
 	@echo "building kube-apiserver $(KUBE_VERSION) into $(@D) (about 10 min on 2 idle cores the first time)"
 	cd tools && $(GO) build -trimpath -ldflags '$(KUBE_LDFLAGS)' -o $@ k8s.io/kubernetes/cmd/kube-apiserver
 
-$(ETCD):
+# Rebuilt when tools/etcd changes: the coordctl tests need its TLS flags.
+$(ETCD): tools/etcd/main.go tools/etcd/go.mod
 	@echo "building etcd $(ETCD_VERSION) into $(@D) (about 90 s on 2 cores the first time)"
 	cd tools/etcd && $(GO) build -trimpath -buildvcs=false -o $@ .
 
