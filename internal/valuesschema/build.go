@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -143,8 +144,14 @@ func Build(defaults map[string]any) *Schema {
 				"namespaceSelector": kube.schema(metav1.LabelSelector{}, "Namespaces whose pods may scrape the metrics port."),
 			}),
 		}),
-		"securityContext":          kube.schema(corev1.PodSecurityContext{}, "Default pod securityContext of every coordinator."),
-		"containerSecurityContext": kube.schema(corev1.SecurityContext{}, "Default container securityContext of every coordinator."),
+		"securityContext": kube.schema(corev1.PodSecurityContext{}, "Default pod securityContext of every coordinator; "+
+			"the default (UID 1000 in group 0, runAsNonRoot, seccomp RuntimeDefault) meets the restricted Pod Security level."),
+		"containerSecurityContext": kube.schema(corev1.SecurityContext{}, "Default container securityContext of every coordinator; "+
+			"the default (read-only root filesystem, no privilege escalation, all capabilities dropped) meets the restricted Pod Security level."),
+		"emptyDir": object("The emptyDir volume mounted at every path a coordinator writes (/run/milvus, /tmp, "+
+			"localStorage.path, log.file.rootPath), so that the root filesystem can be read-only.", map[string]*Schema{
+			"sizeLimit": kube.schema(resource.Quantity{}, "Size limit of the volume; the kubelet evicts a pod whose volume grows past it."),
+		}),
 	}
 	for _, c := range Coordinators {
 		props[c.Key] = coordinator(kube, c)
