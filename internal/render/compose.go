@@ -33,6 +33,23 @@ type composeService struct {
 	Labels          map[string]string    `json:"labels"`
 	StopSignal      string               `json:"stop_signal"`
 	DeployResources *composeDeploy       `json:"deploy,omitempty"`
+	User            string               `json:"user,omitempty"`
+	ReadOnly        bool                 `json:"read_only,omitempty"`
+	CapAdd          []string             `json:"cap_add,omitempty"`
+	CapDrop         []string             `json:"cap_drop,omitempty"`
+	SecurityOpt     []string             `json:"security_opt,omitempty"`
+	Volumes         []composeTmpfs       `json:"volumes,omitempty"`
+}
+
+// composeTmpfs is a tmpfs mount, the compose form of an emptyDir mount.
+type composeTmpfs struct {
+	Type   string            `json:"type"`
+	Target string            `json:"target"`
+	Tmpfs  *composeTmpfsSize `json:"tmpfs,omitempty"`
+}
+
+type composeTmpfsSize struct {
+	Size int64 `json:"size"`
 }
 
 type composeDeploy struct {
@@ -66,7 +83,11 @@ type composeHealthcheck struct {
 // with the Deployment's image, command and environment, and the user.yaml of
 // its ConfigMap mounted at /milvus/configs/user.yaml. Values a Deployment reads
 // from a Secret become `${NAME:?...}` interpolations: compose reads them from
-// the environment or an .env file, and they are never written out.
+// the environment or an .env file, and they are never written out. Every other
+// string is written with each `$` doubled: compose interpolates the whole file,
+// and the coordinators must read their values verbatim. The pod's user, group,
+// read-only root filesystem, capabilities and no-privilege-escalation carry over,
+// and each emptyDir mount becomes a tmpfs of the emptyDir's size limit.
 func Compose(objs []Object, project string) ([]byte, error) {
 	configMaps := map[string]*corev1.ConfigMap{}
 	var deployments []*appsv1.Deployment
@@ -85,12 +106,16 @@ func Compose(objs []Object, project string) ([]byte, error) {
 			continue
 		}
 		c := d.Spec.Template.Spec.Containers[0]
+		command := make([]string, len(c.Args))
+		for i, a := range c.Args {
+			command[i] = escapeInterpolation(a)
+		}
 		svc := composeService{
-			Image:       c.Image,
-			Command:     c.Args,
+			Image:       escapeInterpolation(c.Image),
+			Command:     command,
 			Environment: map[string]string{},
 			Restart:     "unless-stopped",
-			Labels:      map[string]string{"io.milvus.coord.role": role},
+			Labels:      map[string]string{"io.milvus.coord.role": escapeInterpolation(role)},
 			// tini forwards SIGTERM; Milvus then revokes its session lease so
 			// the standby takes over at once.
 			StopSignal: "SIGTERM",
@@ -107,16 +132,18 @@ func Compose(objs []Object, project string) ([]byte, error) {
 				// fieldRef and friends have no compose equivalent.
 				continue
 			default:
-				svc.Environment[e.Name] = e.Value
+				svc.Environment[e.Name] = escapeInterpolation(e.Value)
 			}
 		}
+		addSecurity(&svc, d.Spec.Template.Spec.SecurityContext, c.SecurityContext)
+		svc.Volumes = tmpfsMounts(d.Spec.Template.Spec.Volumes, c.VolumeMounts)
 		if cmName := configMapOf(d); cmName != "" {
 			cm, ok := configMaps[cmName]
 			if !ok {
 				return nil, fmt.Errorf("Deployment %s mounts ConfigMap %s, which was not rendered", d.Name, cmName)
 			}
 			source := role + "-user-yaml"
-			f.Configs[source] = composeConfig{Content: cm.Data["user.yaml"]}
+			f.Configs[source] = composeConfig{Content: escapeInterpolation(cm.Data["user.yaml"])}
 			svc.Configs = []composeConfigMount{{Source: source, Target: "/milvus/configs/user.yaml"}}
 			if err := addConnectionEnv(svc.Environment, cm.Data["user.yaml"]); err != nil {
 				return nil, fmt.Errorf("ConfigMap %s: %w", cmName, err)
@@ -124,7 +151,7 @@ func Compose(objs []Object, project string) ([]byte, error) {
 		}
 		if p := c.ReadinessProbe; p != nil && p.HTTPGet != nil {
 			svc.Healthcheck = &composeHealthcheck{
-				Test:        []string{"CMD", "curl", "-fsS", "http://localhost:9091" + p.HTTPGet.Path},
+				Test:        []string{"CMD", "curl", "-fsS", "http://localhost:9091" + escapeInterpolation(p.HTTPGet.Path)},
 				Interval:    fmt.Sprintf("%ds", max(p.PeriodSeconds, 1)),
 				Timeout:     fmt.Sprintf("%ds", max(p.TimeoutSeconds, 1)),
 				Retries:     max(p.FailureThreshold, 1),
@@ -148,6 +175,79 @@ func Compose(objs []Object, project string) ([]byte, error) {
 	return yaml.Marshal(f)
 }
 
+// escapeInterpolation doubles every `$`, so that compose, which interpolates
+// `$NAME` and `${NAME}` anywhere in the file, yields s verbatim.
+func escapeInterpolation(s string) string { return strings.ReplaceAll(s, "$", "$$") }
+
+// addSecurity carries the pod's securityContext over to svc: the user and group
+// the container runs as (the container's own fields win, as in Kubernetes), a
+// read-only root filesystem, capabilities, and no privilege escalation. Seccomp
+// RuntimeDefault is Docker's default profile, so it needs nothing.
+func addSecurity(svc *composeService, pod *corev1.PodSecurityContext, c *corev1.SecurityContext) {
+	var uid, gid *int64
+	if pod != nil {
+		uid, gid = pod.RunAsUser, pod.RunAsGroup
+	}
+	if c != nil {
+		if c.RunAsUser != nil {
+			uid = c.RunAsUser
+		}
+		if c.RunAsGroup != nil {
+			gid = c.RunAsGroup
+		}
+	}
+	switch {
+	case uid != nil && gid != nil:
+		svc.User = fmt.Sprintf("%d:%d", *uid, *gid)
+	case uid != nil:
+		svc.User = fmt.Sprint(*uid)
+	case gid != nil:
+		// Docker takes a group only after a user; the image's user is root.
+		svc.User = fmt.Sprintf("0:%d", *gid)
+	}
+	if c == nil {
+		return
+	}
+	svc.ReadOnly = c.ReadOnlyRootFilesystem != nil && *c.ReadOnlyRootFilesystem
+	if c.Capabilities != nil {
+		for _, capability := range c.Capabilities.Add {
+			svc.CapAdd = append(svc.CapAdd, string(capability))
+		}
+		for _, capability := range c.Capabilities.Drop {
+			svc.CapDrop = append(svc.CapDrop, string(capability))
+		}
+	}
+	if c.AllowPrivilegeEscalation != nil && !*c.AllowPrivilegeEscalation {
+		svc.SecurityOpt = []string{"no-new-privileges:true"}
+	}
+}
+
+// tmpfsMounts turns the container's emptyDir mounts into tmpfs mounts. An
+// emptyDir's sizeLimit bounds all its mounts together; compose can only bound
+// each tmpfs, so each gets the whole limit. tmpfs pages count against the
+// service's memory limit, as memory-backed emptyDirs do in Kubernetes.
+func tmpfsMounts(volumes []corev1.Volume, mounts []corev1.VolumeMount) []composeTmpfs {
+	emptyDirs := map[string]*corev1.EmptyDirVolumeSource{}
+	for _, v := range volumes {
+		if v.EmptyDir != nil {
+			emptyDirs[v.Name] = v.EmptyDir
+		}
+	}
+	var out []composeTmpfs
+	for _, m := range mounts {
+		e, ok := emptyDirs[m.Name]
+		if !ok {
+			continue
+		}
+		t := composeTmpfs{Type: "tmpfs", Target: escapeInterpolation(m.MountPath)}
+		if e.SizeLimit != nil && e.SizeLimit.Value() > 0 {
+			t.Tmpfs = &composeTmpfsSize{Size: e.SizeLimit.Value()}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 func configMapOf(d *appsv1.Deployment) string {
 	for _, v := range d.Spec.Template.Spec.Volumes {
 		if v.ConfigMap != nil {
@@ -160,7 +260,7 @@ func configMapOf(d *appsv1.Deployment) string {
 // addConnectionEnv sets the env vars a Milvus container reads for its
 // dependencies, from the user.yaml (env wins over files in Milvus, so they
 // must agree with it): ETCD_ENDPOINTS, MINIO_ADDRESS and MINIO_PORT, and
-// PULSAR_ADDRESS and PULSAR_PORT or KAFKA_BROKER_LIST.
+// PULSAR_ADDRESS and PULSAR_PORT or KAFKA_BROKER_LIST, escaped for compose.
 func addConnectionEnv(env map[string]string, userYAML string) error {
 	var cfg struct {
 		Etcd struct {
@@ -184,14 +284,15 @@ func addConnectionEnv(env map[string]string, userYAML string) error {
 	if err := yaml.Unmarshal([]byte(userYAML), &cfg); err != nil {
 		return err
 	}
-	env["ETCD_ENDPOINTS"] = strings.Join(cfg.Etcd.Endpoints, ",")
-	env["MINIO_ADDRESS"] = cfg.Minio.Address
-	env["MINIO_PORT"] = fmt.Sprint(cfg.Minio.Port)
+	set := func(name, value string) { env[name] = escapeInterpolation(value) }
+	set("ETCD_ENDPOINTS", strings.Join(cfg.Etcd.Endpoints, ","))
+	set("MINIO_ADDRESS", cfg.Minio.Address)
+	set("MINIO_PORT", fmt.Sprint(cfg.Minio.Port))
 	if cfg.MQ.Type == "kafka" {
-		env["KAFKA_BROKER_LIST"] = cfg.Kafka.BrokerList
+		set("KAFKA_BROKER_LIST", cfg.Kafka.BrokerList)
 	} else {
-		env["PULSAR_ADDRESS"] = cfg.Pulsar.Address
-		env["PULSAR_PORT"] = fmt.Sprint(cfg.Pulsar.Port)
+		set("PULSAR_ADDRESS", cfg.Pulsar.Address)
+		set("PULSAR_PORT", fmt.Sprint(cfg.Pulsar.Port))
 	}
 	return nil
 }
