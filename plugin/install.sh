@@ -7,7 +7,8 @@
 # The Helm plugin's install and update hooks run it (plugin.yaml), and so does
 # the GitHub Action (action.yml).
 #
-# Usage: install.sh DIR
+# Usage: install.sh DIR         installs DIR/valuescheck (DIR/valuescheck.exe on Windows)
+#        install.sh --version   prints the version it would install
 #
 # Environment:
 #   VALUESCHECK_VERSION      the release to install, e.g. 0.1.0 (default: the
@@ -24,13 +25,17 @@ die() {
 	exit 1
 }
 
-[ $# -eq 1 ] || die "usage: install.sh DIR"
+[ $# -eq 1 ] || die "usage: install.sh DIR, or install.sh --version"
 dest=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 
 version=${VALUESCHECK_VERSION:-$(sed -n 's/^version:[[:space:]]*"\{0,1\}\([^"[:space:]]*\)"\{0,1\}[[:space:]]*$/\1/p' "$src/plugin.yaml")}
 version=${version#v}
 [ -n "$version" ] || die "no version to install: set VALUESCHECK_VERSION, or give $src/plugin.yaml a version line"
+if [ "$dest" = --version ]; then
+	echo "$version"
+	exit 0
+fi
 base=${VALUESCHECK_RELEASE_URL:-https://github.com/milvus-coord/milvus-coord/releases/download/v$version}
 base=${base%/}
 

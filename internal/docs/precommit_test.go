@@ -1,6 +1,8 @@
 package docs
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,6 +24,7 @@ type hook struct {
 	Files         string   `yaml:"files"`
 	Types         []string `yaml:"types"`
 	PassFilenames *bool    `yaml:"pass_filenames"`
+	RequireSerial bool     `yaml:"require_serial"`
 }
 
 func preCommitHooks(t *testing.T) []hook {
@@ -33,41 +36,72 @@ func preCommitHooks(t *testing.T) []hook {
 	return hooks
 }
 
-// TestPreCommitHooks: the hook builds valuescheck with Go (pre-commit runs `go
-// install ./...` in this repository: TestGoInstall checks that it installs
-// valuescheck) and passes it every staged values*.yaml.
+// TestPreCommitHooks: two hooks pass every staged values*.yaml to
+// valuescheck: `valuescheck` runs the release binary (plugin/pre-commit.sh
+// installs it on first use, one run at a time), `valuescheck-source` builds
+// it with Go (pre-commit runs `go install ./...` in this repository:
+// TestGoInstall checks that it installs valuescheck).
 func TestPreCommitHooks(t *testing.T) {
 	hooks := preCommitHooks(t)
-	require.Len(t, hooks, 1)
-	h := hooks[0]
-	assert.Equal(t, "valuescheck", h.ID)
-	assert.NotEmpty(t, h.Name)
-	assert.Equal(t, "golang", h.Language)
-	assert.Equal(t, "valuescheck", h.Entry, "the binary go install makes from cmd/valuescheck")
-	require.NotNil(t, h.PassFilenames)
-	assert.True(t, *h.PassFilenames, "valuescheck checks each file it is given")
-	assert.Equal(t, []string{"yaml"}, h.Types)
+	require.Len(t, hooks, 2)
+	release, source := hooks[0], hooks[1]
+	assert.Equal(t, "valuescheck", release.ID)
+	assert.Equal(t, "script", release.Language, "a script of this repository, no toolchain")
+	assert.Equal(t, "plugin/pre-commit.sh", release.Entry)
+	info, err := os.Stat(filepath.Join(repoRoot, release.Entry))
+	require.NoError(t, err, "the entry of a script hook is a file of this repository")
+	assert.NotZero(t, info.Mode().Perm()&0o111, "pre-commit runs the entry itself: it must be executable")
+	assert.True(t, release.RequireSerial, "one process, so that the first run installs valuescheck once")
 
-	// pre-commit matches files with Python's re.search; this pattern means
-	// the same in Go's syntax.
-	files, err := regexp.Compile(h.Files)
-	require.NoError(t, err)
-	for name, want := range map[string]bool{
-		"values.yaml":                            true,
-		"values.yml":                             true,
-		"values-prod.yaml":                       true,
-		"deploy/milvus/values.staging.yml":       true,
-		"charts/milvus-coord/values.yaml":        true,
-		"examples/dev.yaml":                      false,
-		"deploy/myvalues.yaml":                   false,
-		"values.yaml.bak":                        false,
-		"values/prod.yaml":                       false,
-		"charts/milvus-coord/values.schema.json": false,
-	} {
-		assert.Equal(t, want, files.MatchString(name), "files %q on %s", h.Files, name)
+	assert.Equal(t, "valuescheck-source", source.ID)
+	assert.Equal(t, "golang", source.Language)
+	assert.Equal(t, "valuescheck", source.Entry, "the binary go install makes from cmd/valuescheck")
+	_, err = os.Stat(filepath.Join(repoRoot, "cmd", source.Entry, "main.go"))
+	assert.NoError(t, err, "entry %s must be the name of a command of this module", source.Entry)
+
+	for _, h := range hooks {
+		assert.NotEmpty(t, h.Name)
+		require.NotNil(t, h.PassFilenames)
+		assert.True(t, *h.PassFilenames, "valuescheck checks each file it is given")
+		assert.Equal(t, []string{"yaml"}, h.Types)
+		// pre-commit matches files with Python's re.search; this pattern
+		// means the same in Go's syntax.
+		files, err := regexp.Compile(h.Files)
+		require.NoError(t, err)
+		for name, want := range map[string]bool{
+			"values.yaml":                            true,
+			"values.yml":                             true,
+			"values-prod.yaml":                       true,
+			"deploy/milvus/values.staging.yml":       true,
+			"charts/milvus-coord/values.yaml":        true,
+			"examples/dev.yaml":                      false,
+			"deploy/myvalues.yaml":                   false,
+			"values.yaml.bak":                        false,
+			"values/prod.yaml":                       false,
+			"charts/milvus-coord/values.schema.json": false,
+		} {
+			assert.Equal(t, want, files.MatchString(name), "hook %s: files %q on %s", h.ID, h.Files, name)
+		}
 	}
-	_, err = os.Stat(filepath.Join(repoRoot, "cmd", h.Entry, "main.go"))
-	assert.NoError(t, err, "entry %s must be the name of a command of this module", h.Entry)
+}
+
+// TestPreCommitEntry runs the release hook's entry as pre-commit does, from
+// the top of a copy of the tree (pre-commit's clone of this repository): the
+// first run installs valuescheck (no release is reachable, a local 404
+// server, so it builds from source), later runs use it.
+func TestPreCommitEntry(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	box := newSandbox(t)
+	env := "VALUESCHECK_RELEASE_URL=" + srv.URL + "/no-release "
+	out, code := box.run(t, env+"plugin/pre-commit.sh charts/milvus-coord/values.yaml")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "building from source")
+	assert.Contains(t, out, "charts/milvus-coord/values.yaml: ok")
+	out, code = box.run(t, env+"plugin/pre-commit.sh examples/broken/common-mistakes.yaml")
+	assert.Equal(t, 1, code, out)
+	assert.NotContains(t, out, "valuescheck install:", "installed once")
+	assert.Contains(t, out, "examples/broken/common-mistakes.yaml: FAIL")
 }
 
 // TestPreCommitSnippet: the README's .pre-commit-config.yaml snippet names
