@@ -60,13 +60,13 @@ func TestMakeDocs(t *testing.T) {
 		"after building the pinned helm-docs when it is missing")
 }
 
-// TestMakeBuild: `make build` builds ./cmd/valuescheck into bin/, the command
-// the README's install section shows.
+// TestMakeBuild: `make build` builds ./cmd/valuescheck and ./cmd/coordctl into
+// bin/, the command the README's install section shows.
 func TestMakeBuild(t *testing.T) {
 	cmd := exec.Command("make", "--no-print-directory", "-n", "build")
 	cmd.Dir = repoRoot
 	cmd.Env = cleanEnv()
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
-	assert.Equal(t, "go build -trimpath -o bin/valuescheck ./cmd/valuescheck", strings.TrimSpace(string(out)))
+	assert.Equal(t, "go build -trimpath -o bin/valuescheck ./cmd/valuescheck\ngo build -trimpath -o bin/coordctl ./cmd/coordctl", strings.TrimSpace(string(out)))
 }

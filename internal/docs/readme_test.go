@@ -30,7 +30,12 @@ var readmeCommands = map[string]expect{
 	"make test": {covered: "the whole suite, this test included; .ci/run runs it in CI"},
 
 	// Install.
-	"go install github.com/milvus-coord/milvus-coord/cmd/valuescheck@latest": {covered: "@latest needs the module published: TestGoInstall runs `go install ./...` (also what pre-commit runs) into a temporary GOBIN"},
+	"helm plugin install https://github.com/milvus-coord/milvus-coord":       {covered: "needs the network: tests/plugin (TestPluginFromGit) installs the plugin with the same Helm installer from a git repository of the working tree, and (TestPlugin) from a directory"},
+	"helm valuescheck examples/production-ha.yaml":                           {covered: "needs the plugin installed: tests/plugin (TestPlugin) runs every example through the installed plugin with the pinned Helm"},
+	"helm -n milvus valuescheck render examples/production-ha.yaml":          {covered: "needs the plugin installed: tests/plugin (TestPlugin) renders with -n and with a kubeconfig namespace, and compares with helm template"},
+	"sha256sum --ignore-missing -c checksums.txt":                            {covered: "needs a downloaded release: tests/release (TestReleaseInstall) runs it on the archives and checksums.txt of a goreleaser snapshot release"},
+	"sh plugin/install.sh bin":                                               {exit: 0},
+	"go install github.com/milvus-coord/milvus-coord/cmd/valuescheck@latest": {covered: "@latest needs the module published: TestGoInstall runs `go install ./...` (also what the valuescheck-source pre-commit hook runs) into a temporary GOBIN"},
 	"make build":                {covered: "TestMakeBuild checks its recipe (`go build -trimpath` of ./cmd/valuescheck into bin/) and TestGoInstall builds and runs that package; running it here would compile every dependency again with -trimpath, minutes on a 2-core machine"},
 	"bin/valuescheck --version": {covered: "TestGoInstall runs `valuescheck --version` on the binary it installs"},
 
@@ -61,9 +66,6 @@ var readmeCommands = map[string]expect{
 
 	// Rules.
 	"valuescheck rules": {exit: 0},
-
-	// CI snippet (run steps of the workflow).
-	"valuescheck -o github --strict -f examples/overlays/base.yaml examples/overlays/staging.yaml examples/overlays/prod.yaml": {exit: 0},
 
 	// Troubleshooting.
 	"etcdctl get --prefix by-dev/meta/session/ --keys-only": {covered: "needs a running Milvus, whose coordinators write these session keys; the chart's NOTES.txt prints the same commands with the release's root path"},

@@ -227,6 +227,37 @@ func TestAction(t *testing.T) {
 		assert.Equal(t, 1, code, out)
 		assert.Contains(t, out, "::error file=examples/broken/common-mistakes.yaml,line=18,col=10,title=session-ttl-range::", "warnings are errors with --strict")
 	})
+	t.Run("README example", func(t *testing.T) {
+		// The workflow of README.md's "CI and pre-commit" uses this action
+		// with inputs it has, and passes on the examples it names.
+		readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+		require.NoError(t, err)
+		found := 0
+		for _, block := range regexp.MustCompile("(?ms)^```yaml\n(.*?)^```").FindAllStringSubmatch(string(readme), -1) {
+			var workflow struct {
+				Jobs map[string]struct {
+					Steps []struct {
+						Uses string            `yaml:"uses"`
+						With map[string]string `yaml:"with"`
+					} `yaml:"steps"`
+				} `yaml:"jobs"`
+			}
+			if yaml.Unmarshal([]byte(block[1]), &workflow) != nil {
+				continue
+			}
+			for _, job := range workflow.Jobs {
+				for _, s := range job.Steps {
+					if !strings.HasPrefix(s.Uses, "milvus-coord/milvus-coord@") {
+						continue
+					}
+					found++
+					out, code := newRunner(t, s.With).runAction(a)
+					assert.Equal(t, 0, code, out)
+				}
+			}
+		}
+		assert.Equal(t, 1, found, "README.md has one workflow that uses milvus-coord/milvus-coord@...")
+	})
 	t.Run("version", func(t *testing.T) {
 		r := newRunner(t, map[string]string{"files": "examples/dev.yaml", "version": "v9.8.7"})
 		out, code := r.runAction(a)

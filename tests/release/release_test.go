@@ -315,6 +315,11 @@ func TestReleaseInstall(t *testing.T) {
 	archive := "valuescheck_" + version + "_" + runtime.GOOS + "_" + runtime.GOARCH + ".tar.gz"
 	require.Contains(t, string(checksums), "  "+archive+"\n", "checksums.txt lists the archive install.sh downloads")
 
+	// The check the README tells users to run on a download.
+	sums := run(t, env(), dist, "sh", "-c", "sha256sum --ignore-missing -c checksums.txt")
+	assert.Equal(t, 0, sums.code, "%s%s", sums.stdout, sums.stderr)
+	assert.Contains(t, sums.stdout, archive+": OK")
+
 	// serve serves dist, with checksums.txt replaced by sums.
 	serve := func(sums string) string {
 		files := http.FileServer(http.Dir(dist))
