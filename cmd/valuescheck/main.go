@@ -23,6 +23,7 @@ import (
 	milvuscoord "github.com/milvus-coord/milvus-coord"
 	"github.com/milvus-coord/milvus-coord/internal/check"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
+	"github.com/milvus-coord/milvus-coord/internal/localrun"
 	"github.com/milvus-coord/milvus-coord/internal/render"
 	"github.com/milvus-coord/milvus-coord/internal/report"
 	"github.com/milvus-coord/milvus-coord/internal/values"
@@ -266,7 +267,7 @@ Flags:
 	var vf valuesFlags
 	vf.register(fs)
 	outputDir := fs.String("output-dir", "", "write one file per template under this directory, like helm template --output-dir")
-	format := fs.String("format", "manifests", "manifests (helm template's output) or compose (docker-compose services, one per replica)")
+	format := fs.String("format", "manifests", "manifests (helm template's output), compose (docker-compose services, one per replica) or local (per replica a config directory, and run.sh to start them as local processes; needs --output-dir)")
 	strict := fs.Bool("strict", false, "warnings fail the render too")
 	if code, done := fs.parse(args, stdout, stderr); done {
 		return code
@@ -274,8 +275,11 @@ Flags:
 	if fs.NArg() > 1 {
 		return usageError(stderr, fmt.Errorf("render takes at most one FILE (layer others with -f), got %d", fs.NArg()))
 	}
-	if *format != "manifests" && *format != "compose" {
-		return usageError(stderr, fmt.Errorf("unknown --format %q (valid: compose, manifests)", *format))
+	if *format != "manifests" && *format != "compose" && *format != "local" {
+		return usageError(stderr, fmt.Errorf("unknown --format %q (valid: compose, local, manifests)", *format))
+	}
+	if *format == "local" && *outputDir == "" {
+		return usageError(stderr, fmt.Errorf("--format local writes a directory per replica and run.sh: give --output-dir DIR"))
 	}
 	in := &stdinOnce{r: stdin}
 	ch, opts, layerProblems, err := vf.setup(in)
@@ -305,6 +309,9 @@ Flags:
 	if *format == "compose" {
 		return writeCompose(res.Objects, vf.release, *outputDir, stdout, stderr)
 	}
+	if *format == "local" {
+		return writeLocal(res.Objects, *outputDir, stdout, stderr)
+	}
 	if *outputDir != "" {
 		written, err := res.Rendered.WriteDir(*outputDir)
 		for _, w := range written {
@@ -316,6 +323,22 @@ Flags:
 		return exitOK
 	}
 	fmt.Fprint(stdout, res.Rendered.String())
+	return exitOK
+}
+
+// writeLocal writes the local form (internal/localrun) under outputDir.
+func writeLocal(objs []render.Object, outputDir string, stdout, stderr io.Writer) int {
+	files, err := localrun.Build(objs)
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	written, err := localrun.Write(outputDir, files)
+	for _, w := range written {
+		fmt.Fprintf(stdout, "wrote %s\n", w)
+	}
+	if err != nil {
+		return usageError(stderr, err)
+	}
 	return exitOK
 }
 
