@@ -245,7 +245,8 @@ func shellName(s string) bool {
 	return true
 }
 
-// shellQuote quotes s for bash: single quotes, with ' written as '\''.
+// shellQuote quotes s for bash in single quotes; a quote inside closes the
+// quoting, is escaped with a backslash, and reopens it.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

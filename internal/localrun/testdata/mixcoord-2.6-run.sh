@@ -15,7 +15,16 @@ milvus=${MILVUS:-milvus}
 
 replicas=(mixcoord-1 mixcoord-2 mixcoord-3)
 
-running() { [[ -f "$here/$1/pid" ]] && kill -0 "$(cat "$here/$1/pid")" 2>/dev/null; }
+# alive PID: the process exists and is not a zombie (an exited process whose
+# parent, once this script has exited, reaps it late).
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  command -v ps >/dev/null || return 0
+  local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $st != Z* ]]
+}
+
+running() { [[ -f "$here/$1/pid" ]] && alive "$(cat "$here/$1/pid")"; }
 
 start_one() {
   local name=$1; shift
@@ -31,7 +40,7 @@ stop_one() {
   local pid; pid=$(cat "$here/$name/pid")
   kill -"$sig" "$pid"
   for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { echo "$name stopped (SIG$sig)"; rm -f "$here/$name/pid"; return; }
+    alive "$pid" || { echo "$name stopped (SIG$sig)"; rm -f "$here/$name/pid"; return; }
     sleep 0.1
   done
   echo "$name still runs ${grace}s after SIG$sig (pid $pid)" >&2
