@@ -28,6 +28,9 @@ HELM_DOCS_VERSION := v1.14.2
 HELM_DOCS := $(TOOLS)/helm-docs-$(HELM_DOCS_VERSION)/helm-docs
 GORELEASER_VERSION := v2.15.1
 GORELEASER := $(TOOLS)/goreleaser-$(GORELEASER_VERSION)/goreleaser
+# pre-commit is Python: the Debian package, pinned (internal/docs runs its try-repo).
+PRE_COMMIT_VERSION := 3.0.4-1
+PRE_COMMIT := /usr/bin/pre-commit
 # <<< release tools
 
 # Tests find the pinned tools through these; they fail (never skip) without them.
@@ -36,6 +39,7 @@ export MILVUS_COORD_KUBE_APISERVER := $(KUBE_APISERVER)
 export MILVUS_COORD_ETCD := $(ETCD)
 export MILVUS_COORD_HELM_DOCS := $(HELM_DOCS)
 export MILVUS_COORD_GORELEASER := $(GORELEASER)
+export MILVUS_COORD_PRE_COMMIT := $(PRE_COMMIT)
 
 .PHONY: help
 help: ## List the targets.
@@ -74,7 +78,7 @@ update: tools ## Rewrite golden files and generated schema (review the diff befo
 	$(GO) test -count=1 ./... -update
 
 .PHONY: tools
-tools: $(HELM) $(KUBE_APISERVER) $(ETCD) $(HELM_DOCS) $(GORELEASER) ## Build the pinned Helm, kube-apiserver, etcd, helm-docs and goreleaser.
+tools: $(HELM) $(KUBE_APISERVER) $(ETCD) $(HELM_DOCS) $(GORELEASER) $(PRE_COMMIT) ## Build the pinned Helm, kube-apiserver, etcd, helm-docs, goreleaser and pre-commit.
 
 $(HELM):
 	@echo "building helm $(HELM_VERSION) into $(@D) (about 100 s the first time)"
@@ -96,3 +100,8 @@ $(HELM_DOCS):
 $(GORELEASER):
 	@echo "building goreleaser $(GORELEASER_VERSION) into $(@D) (about 6 min on 2 busy cores the first time)"
 	GOBIN=$(@D) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+$(PRE_COMMIT):
+	@echo "installing pre-commit $(PRE_COMMIT_VERSION) with apt-get (about 25 s the first time)"
+	apt-get install -y --no-install-recommends pre-commit=$(PRE_COMMIT_VERSION) || \
+	  { apt-get update && apt-get install -y --no-install-recommends pre-commit=$(PRE_COMMIT_VERSION); }

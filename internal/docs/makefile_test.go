@@ -70,3 +70,15 @@ func TestMakeBuild(t *testing.T) {
 	require.NoError(t, err, string(out))
 	assert.Equal(t, "go build -trimpath -o bin/valuescheck ./cmd/valuescheck\ngo build -trimpath -o bin/coordctl ./cmd/coordctl", strings.TrimSpace(string(out)))
 }
+
+// makeVariable returns the value of a simple `NAME := value` line of the Makefile.
+func makeVariable(t *testing.T, name string) string {
+	t.Helper()
+	for _, line := range strings.Split(read(t, filepath.Join(repoRoot, "Makefile")), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" := "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("the Makefile has no %s := line", name)
+	return ""
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/milvus-coord/milvus-coord/internal/testtools"
 )
 
 // hook is one entry of .pre-commit-hooks.yaml, as pre-commit reads it.
@@ -102,6 +105,40 @@ func TestPreCommitEntry(t *testing.T) {
 	assert.Equal(t, 1, code, out)
 	assert.NotContains(t, out, "valuescheck install:", "installed once")
 	assert.Contains(t, out, "examples/broken/common-mistakes.yaml: FAIL")
+}
+
+// TestPreCommitTryRepo runs the `valuescheck` hook with the pinned pre-commit
+// (`pre-commit try-repo`, which clones the hook repository as a
+// .pre-commit-config.yaml entry would) from a git repository of a copy of the
+// working tree, on a project with one good and one broken values file.
+func TestPreCommitTryRepo(t *testing.T) {
+	preCommit := testtools.PreCommit(t)
+	version := exec.Command(preCommit, "--version")
+	out, err := version.Output()
+	require.NoError(t, err)
+	debian, _, _ := strings.Cut(makeVariable(t, "PRE_COMMIT_VERSION"), "-")
+	assert.Equal(t, "pre-commit "+debian+"\n", string(out), "the pinned pre-commit (PRE_COMMIT_VERSION in the Makefile, a Debian package version)")
+
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	hooks := newSandbox(t)
+	project := filepath.Join(t.TempDir(), "project")
+	require.NoError(t, os.MkdirAll(filepath.Join(project, "deploy"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(project, "deploy", "values.yaml"), []byte(read(t, filepath.Join(repoRoot, "examples", "dev.yaml"))), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(project, "values-broken.yaml"), []byte(read(t, filepath.Join(repoRoot, "examples", "broken", "common-mistakes.yaml"))), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(project, "notes.yaml"), []byte("not: [a values file\n"), 0o644))
+	git := "git -c user.name=t -c user.email=t@example.com "
+	for _, dir := range []string{hooks.dir, project} {
+		out, code := (&sandbox{dir: dir, bin: hooks.bin}).run(t, git+"init -q && "+git+"add -A && "+git+"commit -q -m files")
+		require.Equal(t, 0, code, out)
+	}
+	env := "PRE_COMMIT_HOME=" + filepath.Join(t.TempDir(), "pre-commit") + " VALUESCHECK_RELEASE_URL=" + srv.URL + "/no-release "
+	out2, code := (&sandbox{dir: project, bin: hooks.bin}).run(t, env+preCommit+" try-repo "+hooks.dir+" valuescheck --all-files")
+	assert.Equal(t, 1, code, out2)
+	assert.Contains(t, out2, "building from source", "no release here: the first run builds")
+	assert.Contains(t, out2, "deploy/values.yaml: ok (0 errors, 0 warnings)")
+	assert.Contains(t, out2, "values-broken.yaml: FAIL (2 errors, 1 warning)")
+	assert.NotContains(t, out2, "notes.yaml", "only files named values*.yaml")
 }
 
 // TestPreCommitSnippet: the README's .pre-commit-config.yaml snippet names

@@ -39,6 +39,10 @@ func HelmDocs(t testing.TB) string { return Tool(t, "MILVUS_COORD_HELM_DOCS") }
 // GoReleaser returns the pinned goreleaser binary, which builds the release artifacts.
 func GoReleaser(t testing.TB) string { return Tool(t, "MILVUS_COORD_GORELEASER") }
 
+// PreCommit returns the pinned pre-commit (a Debian package), which runs the
+// hooks of .pre-commit-hooks.yaml.
+func PreCommit(t testing.TB) string { return Tool(t, "MILVUS_COORD_PRE_COMMIT") }
+
 // RepoRoot returns the repository's root directory.
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
