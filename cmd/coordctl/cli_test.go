@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-coord/milvus-coord/internal/coordstatus"
 	"github.com/milvus-coord/milvus-coord/internal/etcdtest"
 	"github.com/milvus-coord/milvus-coord/internal/golden"
 	"github.com/milvus-coord/milvus-coord/internal/sessionfixture"
@@ -292,4 +294,47 @@ func TestWatchGracefulStop(t *testing.T) {
 	assert.Empty(t, stderr.String())
 	assert.Contains(t, stdout.String(), "graceful stop: lease revoked")
 	golden.Assert(t, filepath.Join("testdata", "watch-graceful-stop.txt"), []byte(normalize(stdout.String())))
+}
+
+// TestWatchCrashJSON runs `coordctl watch -o json` while the ACTIVE mixcoord
+// crashes (its lease left to expire): one JSON document per line, and the
+// takeover's outage within a second of the TTL.
+func TestWatchCrashJSON(t *testing.T) {
+	const ttl = 5
+	root := "json-watch"
+	ins := register(t, root, []coord{
+		{role: "mixcoord", version: "2.6.9", layout: sessionfixture.V26, ha: true, ttl: ttl},
+		{role: "mixcoord", version: "2.6.9", layout: sessionfixture.V26, ha: true, ttl: ttl, standby: true},
+	})
+	var stdout, stderr syncBuffer
+	args := []string{"watch", "--etcd", etcd(t).Endpoint, "--root-path", root, "--count", "1", "--for", "30s", "--poll", "100ms", "-o", "json"}
+	done := make(chan int, 1)
+	go func() { done <- run(args, strings.NewReader(""), &stdout, &stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), `"type":"active"`) {
+		require.True(t, time.Now().Before(deadline), "watch printed no start state: %s", stderr.String())
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	ins[0].Crash()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code)
+	case <-time.After(20 * time.Second):
+		t.Fatal("watch did not end after the takeover")
+	}
+	assert.Empty(t, stderr.String())
+	var takeover *coordstatus.Takeover
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var ev coordstatus.Event
+		require.NoError(t, json.Unmarshal([]byte(line), &ev), "every line is one JSON document: %s", line)
+		assert.Equal(t, coordstatus.APIVersion, ev.APIVersion)
+		if ev.Type == coordstatus.EventTakeover {
+			takeover = ev.Takeover
+		}
+	}
+	require.NotNil(t, takeover)
+	assert.Equal(t, coordstatus.CauseExpired, takeover.Cause)
+	assert.GreaterOrEqual(t, takeover.OutageSeconds, float64(ttl))
+	assert.Less(t, takeover.OutageSeconds, float64(ttl)+1)
 }
