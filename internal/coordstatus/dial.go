@@ -11,6 +11,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -121,9 +123,55 @@ func request[T any](ctx context.Context, c Conn, what string, do func(context.Co
 	if err != nil {
 		var zero T
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			return zero, &ConnError{fmt.Errorf("etcd %s did not answer %s within %s: check the address (kubectl port-forward running?), TLS flags and credentials", strings.Join(c.Endpoints, ","), what, c.Timeout)}
+			return zero, &ConnError{fmt.Errorf("etcd %s did not answer %s within %s%s: check the address (kubectl port-forward running?), TLS flags and credentials", strings.Join(c.Endpoints, ","), what, c.Timeout, probe(c))}
 		}
 		return zero, &ConnError{fmt.Errorf("etcd %s: %s: %w", strings.Join(c.Endpoints, ","), what, err)}
 	}
 	return v, nil
+}
+
+// probe says why the endpoints did not answer, when a plain TCP connection
+// or a TLS handshake tells (the gRPC client only reports the timeout): e.g.
+// "connection refused", or the certificate error. Each attempt is bounded by
+// the connection timeout.
+func probe(c Conn) string {
+	var reasons []string
+	for _, e := range c.Endpoints {
+		host := e
+		tlsOn := c.CACert != "" || c.Cert != ""
+		if u, err := url.Parse(e); err == nil && u.Host != "" {
+			host, tlsOn = u.Host, tlsOn || u.Scheme == "https"
+		}
+		d := net.Dialer{Timeout: c.Timeout}
+		conn, err := d.Dial("tcp", host)
+		if err != nil {
+			reasons = append(reasons, fmt.Sprintf("%s: %v", e, unwrapOp(err)))
+			continue
+		}
+		if tlsOn {
+			cfg, cerr := tlsConfig(c)
+			if cerr == nil {
+				cfg.ServerName, _, _ = net.SplitHostPort(host)
+				tc := tls.Client(conn, cfg)
+				_ = tc.SetDeadline(time.Now().Add(c.Timeout))
+				if herr := tc.Handshake(); herr != nil {
+					reasons = append(reasons, fmt.Sprintf("%s: TLS: %v", e, herr))
+				}
+			}
+		}
+		conn.Close()
+	}
+	if len(reasons) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(reasons, "; ") + ")"
+}
+
+// unwrapOp drops the "dial tcp ADDR:" prefix the endpoint already says.
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }

@@ -318,6 +318,7 @@ func TestStatusUnreachableEtcd(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, coordstatus.IsUsage(err))
 	assert.Contains(t, err.Error(), "etcd 127.0.0.1:1 did not answer")
+	assert.Contains(t, err.Error(), "(127.0.0.1:1: connect: connection refused)", "the message says why")
 	assert.Less(t, time.Since(start), 3*time.Second, "the error comes within the timeout, not after the client's retries")
 }
 
@@ -371,9 +372,10 @@ func TestTLSAndAuth(t *testing.T) {
 				return coordstatus.Conn{Endpoints: []string{"https://" + s.Endpoint}, CACert: s.CACert, Cert: s.ClientCert, Key: s.ClientKey, Timeout: 5 * time.Second}
 			},
 			bad: func(s *etcdtest.Server) coordstatus.Conn {
-				return coordstatus.Conn{Endpoints: []string{"https://" + s.Endpoint}, CACert: s.CACert, Timeout: time.Second}
+				// No --cacert: the system roots do not know the test CA.
+				return coordstatus.Conn{Endpoints: []string{"https://" + s.Endpoint}, Cert: s.ClientCert, Key: s.ClientKey, Timeout: time.Second}
 			},
-			want: "did not answer",
+			want: "TLS: tls: failed to verify certificate: x509: certificate signed by unknown authority",
 		},
 		{
 			name: "user and password",
