@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -146,7 +147,16 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-ha-rollout-strategy-strict", args: []string{"--strict", v("ha-rollout-strategy-recreate.yaml")}, code: 1},
 		{name: "rule-ha-spread", args: []string{v("ha-spread-pinned-to-one-node.yaml")}},
 		{name: "rule-ha-spread-strict", args: []string{"--strict", v("ha-spread-pinned-to-one-node.yaml")}, code: 1},
-		{name: "rule-indexcoord-removed", args: []string{v("indexcoord-removed.yaml")}, code: 1},
+		// The upstream chart's indexCoordinator block: no value here, and why.
+		{name: "indexcoordinator-block-retired", args: []string{v("indexcoord-removed.yaml")}, code: 1},
+		{name: "rule-milvus-version-unknown", args: []string{v("milvus-version-unknown-latest.yaml")}},
+		{name: "rule-milvus-config-duplicate-key", args: []string{v("milvus-config-duplicate-key-ttl.yaml")}, code: 1},
+		// Two causes at one path are two findings: the schema's maximum and the HA rule.
+		{name: "two-causes-one-path", args: []string{"--set", "rootCoordinator.replicas=500,rootCoordinator.activeStandby.enabled=false"}, code: 1},
+		// A bare --- at the end loses nothing: Helm and valuescheck accept it.
+		{name: "trailing-document-separator", args: []string{v("trailing-document-separator.yaml")}},
+		{name: "utf16-with-bom", args: []string{"$TMP/utf16.yaml"},
+			files: map[string][]byte{"utf16.yaml": utf16LE("rootCoordinator:\n  replicas: 3\n")}},
 		{name: "rule-message-queue", args: []string{v("message-queue-kafka-and-pulsar.yaml")}, code: 1},
 		{name: "rule-milvus-version-coordinators", args: []string{v("milvus-version-2-6-separate-coordinators.yaml")}, code: 1},
 		{name: "rule-mixcoord-exclusive", args: []string{v("mixcoord-exclusive-with-separate.yaml")}, code: 1},
@@ -157,8 +167,9 @@ func cliCases(t *testing.T) []cliCase {
 		// object the API would refuse); the message names the value.
 		{name: "rule-render-template", args: []string{v("render-template-extra-config-file-not-mapping.yaml")}, code: 1},
 		{name: "rule-schema-value-int32-overflow", args: []string{v("schema-value-max-skew-overflow.yaml")}, code: 1},
-		{name: "rule-render-ha-degraded", args: []string{v("render-ha-degraded-max-surge-2.yaml")}},
-		{name: "rule-render-ha-degraded-strict", args: []string{"--strict", v("render-ha-degraded-max-surge-2.yaml")}, code: 1},
+		// maxSurge 2 with maxUnavailable 0 starts standbys before stopping
+		// anything: a safe rollout, no warning even with --strict.
+		{name: "max-surge-2-is-a-safe-rollout", args: []string{"--strict", v("render-ha-degraded-max-surge-2.yaml")}},
 
 		// Usage and I/O errors: exit 2, a message on stderr, nothing on stdout.
 		{name: "missing-file", args: []string{v("no-such-file.yaml")}, code: 2},
@@ -167,6 +178,9 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "unknown-flag", args: []string{"--bogus", chartDefaults}, code: 2},
 		{name: "unknown-output", args: []string{"-o", "xml", chartDefaults}, code: 2},
 		{name: "malformed-set", args: []string{"--set", "rootCoordinator.replicas", chartDefaults}, code: 2},
+		// A usage error is said once, however many files.
+		{name: "malformed-set-three-files", args: []string{"--set", "rootCoordinator.replicas", v("base.yaml"), v("team-resources.yaml"), chartDefaults}, code: 2},
+		{name: "render-release-invalid", args: []string{"render", "--release", "BadName"}, code: 2},
 		{name: "malformed-set-json", args: []string{"--set-json", `milvus.extraConfig={"dataCoord":`, chartDefaults}, code: 2},
 		{name: "two-stdin", args: []string{"-", "-"}, stdin: "rootCoordinator:\n  replicas: 3\n", code: 2},
 		{name: "two-stdin-layer-and-file", args: []string{"-f", "-", "-"}, stdin: "rootCoordinator:\n  replicas: 3\n", code: 2},
@@ -287,13 +301,14 @@ func TestEveryRuleHasACase(t *testing.T) {
 			continue
 		case "render-unchecked-kind", "render-typed": // TestChartTemplateProblems
 			continue
-		case "render-ha-invariant":
-			// No values reach it on this chart: the rules, the schema and the
-			// chart's guards refuse first (extraEnv overrides included). It is
-			// the safety net for --chart copies; internal/render tests it.
+		case "indexcoord-removed":
+			// No values of this chart run indexcoord (the schema refuses an
+			// indexCoordinator block): rendered manifests do, internal/rules tests it.
 			continue
 		}
-		assert.Contains(t, triggered, "["+id+"]", "no golden case triggers rule %s", id)
+		if !strings.Contains(triggered, "["+id+"]") {
+			assert.Contains(t, triggered, "["+id+"; stricter than Helm]", "no golden case triggers rule %s", id)
+		}
 	}
 }
 
@@ -412,14 +427,16 @@ spec:
 }
 
 // TestSetUnderNullParent: a key set under one a previous --set made null is
-// refused, as Helm refuses it ("unable to parse key"). Only the exit code and
-// the flag are checked: the rest of the message is strvals' recovered panic
-// ("interface conversion: interface {} is nil, ..."), which should not be frozen.
+// refused, as Helm refuses it ("unable to parse key"): a finding at the flag,
+// since whether a flag applies depends on the values it is applied to. Only
+// the exit code and the flag are checked: the rest of the message is strvals'
+// recovered panic ("interface conversion: interface {} is nil, ..."), which
+// should not be frozen.
 func TestSetUnderNullParent(t *testing.T) {
 	res := runCLI(t, []string{"--set", "podAntiAffinity=null", "--set", "podAntiAffinity.mode=none"}, "")
-	assert.Equal(t, exitUsage, res.code)
-	assert.Empty(t, res.stdout)
-	assert.True(t, strings.HasPrefix(res.stderr, "valuescheck: --set podAntiAffinity.mode=none: "), res.stderr)
+	assert.Equal(t, exitFindings, res.code)
+	assert.Empty(t, res.stderr)
+	assert.True(t, strings.HasPrefix(res.stdout, "--set podAntiAffinity.mode=none: error: Helm cannot apply the flag to these values: "), res.stdout)
 }
 
 func TestChartFlagErrors(t *testing.T) {
@@ -427,4 +444,13 @@ func TestChartFlagErrors(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code)
 	assert.Empty(t, res.stdout)
 	assert.Contains(t, res.stderr, "valuescheck: loading chart testdata/no-such-chart")
+}
+
+// utf16LE is text encoded as UTF-16, little-endian, with a byte order mark.
+func utf16LE(text string) []byte {
+	out := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(text)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
 }

@@ -38,7 +38,8 @@ func readInput(name string, stdin *stdinOnce) (check.Input, error) {
 	return check.Input{Name: name, Data: data}, nil
 }
 
-// readLimited reads a file, at most one byte past the values size limit.
+// readLimited reads a values file or a --set-file file, at most one byte past the
+// values size limit (the parser, or --set-file, reports a larger one).
 func readLimited(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/spf13/pflag"
+	"helm.sh/helm/v3/pkg/chartutil"
 
 	milvuscoord "github.com/milvus-coord/milvus-coord"
 	"github.com/milvus-coord/milvus-coord/internal/check"
@@ -132,7 +133,14 @@ func (v *valuesFlags) setup(stdin *stdinOnce) (*check.Chart, check.Options, []fi
 		inputs = append(inputs, in)
 	}
 	layers, problems := check.ParseLayers(inputs)
-	opts := check.Options{Layers: layers, Sets: v.sets(), ReadFile: readLimited, Render: v.renderOptions()}
+	sets, err := values.Prepare(v.sets(), readLimited)
+	if err != nil {
+		return nil, check.Options{}, nil, err
+	}
+	if err := chartutil.ValidateReleaseName(v.release); err != nil {
+		return nil, check.Options{}, nil, fmt.Errorf("--release %q: %w", v.release, err)
+	}
+	opts := check.Options{Layers: layers, Sets: sets, Render: v.renderOptions()}
 	return ch, opts, problems, nil
 }
 
@@ -204,7 +212,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		finding.Sort(layerProblems)
 		reports = append([]report.File{{Name: "layers (-f)", Findings: layerProblems}}, reports...)
 	}
-	if err := format(stdout, reports, report.Options{Strict: *strict, Quiet: *quiet, Version: buildVersion()}); err != nil {
+	if err := format(stdout, reports, report.Options{Strict: *strict, Quiet: *quiet, Version: buildVersion(), Catalog: ch.Catalog()}); err != nil {
 		return usageError(stderr, err)
 	}
 	for _, r := range reports {
@@ -220,7 +228,6 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // rendered charts would hold memory for nothing.
 func checkAll(ch *check.Chart, files []*check.Input, opts check.Options) ([][]finding.Finding, error) {
 	results := make([][]finding.Finding, len(files))
-	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
@@ -228,9 +235,7 @@ func checkAll(ch *check.Chart, files []*check.Input, opts check.Options) ([][]fi
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				var res check.Result
-				res, errs[i] = ch.Check(files[i], opts)
-				results[i] = res.Findings
+				results[i] = ch.Check(files[i], opts).Findings
 			}
 		}()
 	}
@@ -239,7 +244,7 @@ func checkAll(ch *check.Chart, files []*check.Input, opts check.Options) ([][]fi
 	}
 	close(next)
 	wg.Wait()
-	return results, errors.Join(errs...)
+	return results, nil
 }
 
 func checkName(f *check.Input, layers []string) string {
@@ -294,10 +299,7 @@ Flags:
 		}
 		file = &input
 	}
-	res, err := ch.Check(file, opts)
-	if err != nil {
-		return usageError(stderr, err)
-	}
+	res := ch.Check(file, opts)
 	found := append(layerProblems, res.Findings...)
 	finding.Sort(found)
 	for _, f := range found {
@@ -372,12 +374,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, fmt.Errorf("rules takes no arguments"))
 	}
-	for _, r := range check.Catalog() {
-		stricter := ""
-		if r.HelmAccepts {
-			stricter = " (stricter than Helm)"
-		}
-		fmt.Fprintf(stdout, "%s  %s, %s stage%s\n  protects: %s\n  fix: %s\n\n", r.ID, r.Severity, r.Stage, stricter, r.Protects, r.Fix)
+	ch, err := embeddedChart()
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	for _, r := range ch.Catalog() {
+		fmt.Fprintf(stdout, "%s  %s, %s stage, Helm refuses it: %s\n  protects: %s\n  fix: %s\n\n", r.ID, r.Severity, r.Stage, r.HelmRefuses, r.Protects, r.Fix)
 	}
 	return exitOK
 }

@@ -38,6 +38,7 @@ type jsonReport struct {
 			Path     string `json:"path"`
 			Message  string `json:"message"`
 			Fix      string `json:"fix"`
+			Stricter bool   `json:"stricterThanHelm"`
 			Origin   *struct {
 				File   string `json:"file"`
 				Line   *int   `json:"line"`

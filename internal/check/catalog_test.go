@@ -12,7 +12,7 @@ import (
 )
 
 func TestCatalog(t *testing.T) {
-	cat := Catalog()
+	cat := embedded(t).Catalog()
 	seen := map[string]bool{}
 	stages := []string{"parse", "schema", "rules", "render"}
 	last := 0
@@ -46,7 +46,7 @@ func TestCatalogHelmAcceptsParse(t *testing.T) {
 		values.RuleDuplicateKey: []byte("a: 1\na: 2\n"),
 		values.RuleEmpty:        []byte("# nothing\n"),
 	}
-	for _, r := range Catalog() {
+	for _, r := range embedded(t).Catalog() {
 		if r.Stage != "parse" {
 			continue
 		}
@@ -58,7 +58,8 @@ func TestCatalogHelmAcceptsParse(t *testing.T) {
 			require.Equal(t, r.ID, found[0].Rule, "the input triggers the rule")
 			var m map[string]any
 			helmAccepts := sigsyaml.Unmarshal(in, &m) == nil
-			assert.Equal(t, helmAccepts, r.HelmAccepts, "Helm accepts an input of %s: %v", r.ID, helmAccepts)
+			assert.Equal(t, helmAccepts, r.HelmRefuses == HelmNever, "Helm accepts an input of %s: %v", r.ID, helmAccepts)
+			assert.Equal(t, helmAccepts, found[0].Stricter, "the finding says whether Helm accepts it")
 		})
 	}
 }
@@ -71,4 +72,23 @@ func bombInput() string {
 		prev = n
 	}
 	return s
+}
+
+// TestCatalogHelmRefusesRules: an HA rule is marked as partly refused by Helm
+// exactly when the chart's schema has a rule entry for it or its guards name it.
+func TestCatalogHelmRefusesRules(t *testing.T) {
+	got := map[string]string{}
+	for _, r := range embedded(t).Catalog() {
+		if r.Stage == "rules" {
+			got[r.ID] = r.HelmRefuses
+		}
+	}
+	for _, id := range []string{"ha-replicas-need-standby", "non-ha-rolling-update", "mixcoord-exclusive", "coordinators-incomplete",
+		"message-queue", "milvus-version-coordinators", "extra-env-overrides"} {
+		assert.Equal(t, HelmSome, got[id], id)
+	}
+	for _, id := range []string{"ha-spread", "ha-disruption-budget", "ha-rollout-strategy", "session-ttl-range", "milvus-version-unknown",
+		"milvus-config-duplicate-key", "extra-config-ignored", "extra-config-contradicts", "indexcoord-removed"} {
+		assert.Equal(t, HelmNever, got[id], id)
+	}
 }

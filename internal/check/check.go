@@ -1,18 +1,24 @@
-// Package check is valuescheck's pipeline: values are parsed with positions and
-// merged like Helm's, validated against the chart's schema, checked by the
-// Milvus HA rules, rendered with Helm's engine and checked again as Kubernetes
-// objects. Every stage speaks in findings; nothing here prints.
+// Package check is valuescheck's pipeline, in this order: values are parsed
+// with positions and merged like Helm's; validated against the chart's schema
+// (keys and types); built into the model of the coordinator layer
+// (internal/coord) and judged by the HA rules; checked against what Helm itself
+// refuses (the schema's rule entries and the chart's guards); rendered with
+// Helm's engine, decoded and validated as the API server would, built into the
+// model again from the objects and judged by the same rules. Every stage
+// speaks in findings; one cause is one finding; nothing here prints.
 package check
 
 import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 
+	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 	"github.com/milvus-coord/milvus-coord/internal/render"
 	"github.com/milvus-coord/milvus-coord/internal/rules"
@@ -27,6 +33,7 @@ type Chart struct {
 	// the embedded chart).
 	Dir       string
 	chart     *chart.Chart
+	guards    *chart.Chart // the chart with only its helpers and guard template
 	defaults  *values.Defaults
 	validator *schema.Validator
 	schemaRaw []byte
@@ -52,7 +59,7 @@ func LoadChart(fsys fs.FS, dir string) (*Chart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", dir, err)
 	}
-	return &Chart{Dir: dir, chart: ch, defaults: defaults, validator: validator, schemaRaw: ch.Schema}, nil
+	return &Chart{Dir: dir, chart: ch, guards: render.GuardChart(ch), defaults: defaults, validator: validator, schemaRaw: ch.Schema}, nil
 }
 
 // SupportsKubeVersion reports an error when kubeVersion does not parse or the
@@ -77,12 +84,11 @@ type Input struct {
 	Data []byte
 }
 
-// Options are the parts of a check shared by every file.
+// Options are the parts of a check shared by every file: parsed once per run.
 type Options struct {
-	Layers   []*values.Document                // the -f layers, parsed
-	Sets     values.Sets                       // --set and friends
-	ReadFile func(name string) ([]byte, error) // reads --set-file files
-	Render   render.Options
+	Layers []*values.Document // the -f layers, parsed
+	Sets   *values.Prepared   // --set and friends, parsed, their files read
+	Render render.Options
 }
 
 // ParseLayers parses the -f layers once for all checks. A layer that cannot be
@@ -108,9 +114,8 @@ type Result struct {
 }
 
 // Check checks one values file over the chart defaults and the layers (file
-// may be nil: the layers alone). An error is a usage problem (a malformed
-// --set), not a finding.
-func (c *Chart) Check(file *Input, opts Options) (Result, error) {
+// may be nil: the layers alone).
+func (c *Chart) Check(file *Input, opts Options) Result {
 	var res Result
 	docs := opts.Layers
 	if file != nil {
@@ -118,32 +123,103 @@ func (c *Chart) Check(file *Input, opts Options) (Result, error) {
 		res.Findings = append(res.Findings, problems...)
 		if doc == nil {
 			finding.Sort(res.Findings)
-			return res, nil
+			return res
 		}
 		docs = append(docs[:len(docs):len(docs)], doc)
 	}
-	user, prov, err := values.Merge(c.defaults, docs, opts.Sets, opts.ReadFile)
-	if err != nil {
-		return res, err
-	}
+	user, prov, flagProblems := values.Merge(c.defaults, docs, opts.Sets)
+	found := append(res.Findings, flagProblems...)
 	vals, err := chartutil.CoalesceValues(c.chart, user)
 	if err != nil {
-		return res, fmt.Errorf("merging values: %w", err)
+		found = append(found, finding.Finding{Rule: schema.RuleType, Severity: finding.Error,
+			Message: "Helm cannot merge the values with the chart's: " + err.Error(), Fix: "check the values' types"})
+		return c.finish(res, found, prov)
 	}
 
-	ruleFindings := rules.Run(&rules.Input{Values: vals, SetByUser: prov.SetByUser})
-	found := append(res.Findings, ruleFindings...)
-	found = appendUncovered(found, c.validator.Validate(vals))
+	// Keys and types.
+	for _, f := range c.validator.Validate(vals, prov.Scalar) {
+		f.Cause = "schema/" + f.Rule + "/" + f.Path + "/" + f.Message
+		found = append(found, f)
+	}
 
-	if !hasErrors(found) {
+	// The HA rules, on the model of what these values deploy.
+	model := coord.FromValues(vals)
+	model.UserSet = prov.SetByUser
+	ruleFindings := rules.Run(model)
+
+	// What Helm itself refuses: the schema's rule entries and the chart's guards.
+	enforced := map[string]string{} // cause -> Helm's words for it
+	for _, cause := range c.validator.Enforced(vals) {
+		enforced[cause] = "values.schema.json refuses it"
+	}
+	guardProblems := render.Guards(c.guards, vals, opts.Render)
+	for _, g := range guardProblems.Tagged {
+		enforced[g.Cause] = g.Message
+	}
+	for i := range ruleFindings {
+		if _, ok := enforced[ruleFindings[i].Cause]; ok {
+			ruleFindings[i].Stricter = false
+			delete(enforced, ruleFindings[i].Cause)
+		}
+	}
+	found = append(found, ruleFindings...)
+	found = append(found, c.unexplained(enforced)...)
+	if guardProblems.Other != nil && !finding.Fails(found, false) {
+		f := render.ErrorFinding(guardProblems.Other)
+		f.Origin.File = c.templatePath(f.Origin.File)
+		found = append(found, f)
+	}
+
+	if !finding.Fails(found, false) {
 		rendered, objs, renderFindings := c.render(vals, opts.Render)
-		found = appendUncovered(found, renderFindings)
-		if !hasErrors(renderFindings) {
+		found = append(found, renderFindings...)
+		if !finding.Fails(renderFindings, false) {
 			res.Rendered, res.Objects = rendered, objs
 		}
 	}
-	for i := range found {
-		f := &found[i]
+	return c.finish(res, found, prov)
+}
+
+// unexplained turns what Helm refuses that no rule reported into findings, so
+// that nothing Helm refuses passes (a chart copy whose guards differ).
+func (c *Chart) unexplained(enforced map[string]string) []finding.Finding {
+	causes := make([]string, 0, len(enforced))
+	for cause := range enforced {
+		causes = append(causes, cause)
+	}
+	slices.Sort(causes)
+	var out []finding.Finding
+	for _, cause := range causes {
+		id, subject, _ := strings.Cut(cause, "/")
+		f := finding.Finding{Rule: id, Severity: finding.Error, Cause: cause,
+			Message: fmt.Sprintf("Helm refuses these values for rule %s (%s): %s", id, subject, enforced[cause]),
+			Fix:     "change the values the message names"}
+		if id == render.RuleTemplate {
+			// A guard's own words: "what is wrong; the fix".
+			f.Path = subject
+			f.Message, f.Fix, _ = strings.Cut(enforced[cause], "; ")
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// finish deduplicates by cause, places every finding at the line that set its
+// value, and sorts them.
+func (c *Chart) finish(res Result, found []finding.Finding, prov *values.Provenance) Result {
+	seen := map[string]bool{}
+	kept := found[:0:0]
+	for _, f := range found {
+		if f.Cause != "" {
+			if seen[f.Cause] {
+				continue
+			}
+			seen[f.Cause] = true
+		}
+		kept = append(kept, f)
+	}
+	for i := range kept {
+		f := &kept[i]
 		switch {
 		case f.Origin != (finding.Origin{}) || f.Path == "":
 		case f.Rule == schema.RuleUnknownKey:
@@ -152,12 +228,13 @@ func (c *Chart) Check(file *Input, opts Options) (Result, error) {
 			f.Origin = prov.Origin(f.Path)
 		}
 	}
-	finding.Sort(found)
-	res.Findings = found
-	return res, nil
+	finding.Sort(kept)
+	res.Findings = kept
+	return res
 }
 
-// render renders the chart and checks the objects; template positions in
+// render renders the chart, checks the objects as the API server would, and
+// judges the model built from them by the same rules; template positions in
 // findings are made paths under the chart directory.
 func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Result, []render.Object, []finding.Finding) {
 	rendered, err := render.Render(c.chart, vals, opts)
@@ -173,7 +250,14 @@ func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Resu
 	if opts.Unordered {
 		rendered = nil // objects only: not in helm template's order
 	}
-	return rendered, objs, append(found, render.Invariants(objs)...)
+	model := coord.FromObjects(render.ModelObjects(objs))
+	for _, f := range rules.Run(model) {
+		if f.Origin.File != "" {
+			f.Origin.File = c.templatePath(f.Origin.File)
+		}
+		found = append(found, f)
+	}
+	return rendered, objs, found
 }
 
 // templatePath turns Helm's "<chart name>/templates/x.yaml" into a path under Dir.
@@ -182,36 +266,4 @@ func (c *Chart) templatePath(name string) string {
 		return path.Join(c.Dir, rest)
 	}
 	return name
-}
-
-func hasErrors(fs []finding.Finding) bool { return finding.Fails(fs, false) }
-
-// appendUncovered appends the later stage's findings that an earlier finding
-// does not already explain: one problem, one finding, from the earliest stage
-// (a rule's message beats the schema's, the schema's beats the render's).
-func appendUncovered(earlier, later []finding.Finding) []finding.Finding {
-	out := earlier
-	for _, f := range later {
-		if !covered(earlier, f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func covered(earlier []finding.Finding, f finding.Finding) bool {
-	if f.Path == "" {
-		return false
-	}
-	for _, e := range earlier {
-		if e.Severity < f.Severity {
-			continue // a warning never hides an error
-		}
-		for _, p := range append([]string{e.Path}, e.Related...) {
-			if p != "" && (p == f.Path || strings.HasPrefix(p, f.Path+".") || strings.HasPrefix(p, f.Path+"[")) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -63,8 +63,7 @@ func TestLoadChart(t *testing.T) {
 func TestCheckDefaults(t *testing.T) {
 	ch := embedded(t)
 	t.Run("layers alone, none given", func(t *testing.T) {
-		res, err := ch.Check(nil, Options{})
-		require.NoError(t, err)
+		res := ch.Check(nil, Options{})
 		assert.Empty(t, res.Findings)
 		require.NotNil(t, res.Rendered)
 		assert.NotEmpty(t, res.Rendered.Manifests)
@@ -73,8 +72,7 @@ func TestCheckDefaults(t *testing.T) {
 	t.Run("the chart's own values.yaml", func(t *testing.T) {
 		raw, err := os.ReadFile("../../charts/milvus-coord/values.yaml")
 		require.NoError(t, err)
-		res, err := ch.Check(&Input{Name: "charts/milvus-coord/values.yaml", Data: raw}, Options{})
-		require.NoError(t, err)
+		res := ch.Check(&Input{Name: "charts/milvus-coord/values.yaml", Data: raw}, Options{})
 		assert.Empty(t, res.Findings)
 		assert.NotNil(t, res.Rendered)
 	})
@@ -85,8 +83,7 @@ func TestCheckDefaults(t *testing.T) {
 		for _, f := range files {
 			raw, err := os.ReadFile("../../charts/milvus-coord/ci/" + f.Name())
 			require.NoError(t, err)
-			res, err := ch.Check(&Input{Name: f.Name(), Data: raw}, Options{})
-			require.NoError(t, err)
+			res := ch.Check(&Input{Name: f.Name(), Data: raw}, Options{})
 			assert.Empty(t, res.Findings, f.Name())
 			assert.NotNil(t, res.Rendered, f.Name())
 		}
@@ -213,8 +210,7 @@ func TestCheck(t *testing.T) {
 			if tt.file != "" {
 				file = input("my.yaml", tt.file)
 			}
-			res, err := ch.Check(file, Options{Layers: layers, Sets: tt.sets})
-			require.NoError(t, err)
+			res := ch.Check(file, Options{Layers: layers, Sets: prepare(t, tt.sets)})
 			assert.Equal(t, tt.want, nilIfEmpty(briefs(res.Findings)))
 			assert.Equal(t, tt.rendered, res.Rendered != nil, "rendered")
 			for _, f := range res.Findings {
@@ -232,36 +228,27 @@ func nilIfEmpty(b []brief) []brief {
 	return b
 }
 
-func TestCheckUsageErrors(t *testing.T) {
+// prepare parses value flags once, as valuescheck does for a run.
+func prepare(t testing.TB, sets values.Sets) *values.Prepared {
+	t.Helper()
+	p, err := values.Prepare(sets, func(name string) ([]byte, error) { return nil, fmt.Errorf("open %s: no such file", name) })
+	require.NoError(t, err)
+	return p
+}
+
+// TestCheckFlagsAndVersions: a flag Helm cannot apply to the values is a
+// finding at the flag; an invalid kube version one at the render.
+func TestCheckFlagsAndVersions(t *testing.T) {
 	ch := embedded(t)
-	tests := []struct {
-		name string
-		opts Options
-		want string
-	}{
-		{"malformed --set", Options{Sets: values.Sets{Values: []string{"rootCoordinator.replicas[=1"}}}, "--set rootCoordinator.replicas[=1"},
-		{"malformed --set-json", Options{Sets: values.Sets{JSON: []string{"a={"}}}, "--set-json a={"},
-		{"unreadable --set-file", Options{
-			Sets:     values.Sets{Files: []string{"milvus.extraConfig=nope.yaml"}},
-			ReadFile: func(name string) ([]byte, error) { return nil, fmt.Errorf("open %s: no such file", name) },
-		}, "no such file"},
-		{"invalid kube version", Options{Render: render.Options{KubeVersion: "not-a-version"}}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, err := ch.Check(input("my.yaml", "rootCoordinator:\n  replicas: 3\n"), tt.opts)
-			if tt.want == "" {
-				// not a usage error of Check: a render finding
-				require.NoError(t, err)
-				require.NotEmpty(t, res.Findings)
-				assert.Equal(t, render.RuleTemplate, res.Findings[0].Rule)
-				assert.Nil(t, res.Rendered)
-				return
-			}
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.want)
-		})
-	}
+	res := ch.Check(input("my.yaml", "rootCoordinator:\n  extraEnv:\n    - {name: A, value: b}\n"),
+		Options{Sets: prepare(t, values.Sets{Values: []string{"rootCoordinator.extraEnv.name=x"}})})
+	require.NotEmpty(t, res.Findings)
+	assert.Equal(t, "--set rootCoordinator.extraEnv.name=x", res.Findings[0].Origin.Flag)
+
+	res = ch.Check(input("my.yaml", "rootCoordinator:\n  replicas: 3\n"), Options{Render: render.Options{KubeVersion: "not-a-version"}})
+	require.NotEmpty(t, res.Findings)
+	assert.Equal(t, render.RuleTemplate, res.Findings[len(res.Findings)-1].Rule)
+	assert.Nil(t, res.Rendered)
 }
 
 func TestCheckFindingsSorted(t *testing.T) {
@@ -271,9 +258,8 @@ func TestCheckFindingsSorted(t *testing.T) {
 		{Name: "b.yaml", Data: []byte("rootCoordinator:\n  enableActiveStandby: true\n")},
 	})
 	require.Empty(t, problems)
-	res, err := ch.Check(input("c.yaml", "podAntiAffinity:\n  mode: never\nmilvus:\n  session:\n    ttl: 0\nrootCoordinator:\n  strategy: {type: Recreate}\n"),
-		Options{Layers: layers, Sets: values.Sets{Values: []string{"mixCoordinator.replicas=101"}, Strings: []string{"queryCoordinator.service.port=1"}}})
-	require.NoError(t, err)
+	res := ch.Check(input("c.yaml", "podAntiAffinity:\n  mode: never\nmilvus:\n  session:\n    ttl: 0\nrootCoordinator:\n  strategy: {type: Recreate}\n"),
+		Options{Layers: layers, Sets: prepare(t, values.Sets{Values: []string{"mixCoordinator.replicas=101"}, Strings: []string{"queryCoordinator.service.port=1"}})})
 	require.GreaterOrEqual(t, len(res.Findings), 6, "%v", briefs(res.Findings))
 	assert.True(t, slices.IsSortedFunc(res.Findings, finding.Compare), "%v", briefs(res.Findings))
 	var files []string
@@ -294,9 +280,8 @@ func TestCheckLeavesLayersAlone(t *testing.T) {
 	layers, problems := ParseLayers([]Input{{Name: "base.yaml", Data: []byte(base)}})
 	require.Empty(t, problems)
 	fresh, _ := ParseLayers([]Input{{Name: "base.yaml", Data: []byte(base)}})
-	opts := Options{Layers: layers, Sets: values.Sets{Values: []string{"rootCoordinator.annotations.x=y", "rootCoordinator.replicas=1"}}}
-	_, err := ch.Check(input("f.yaml", "queryCoordinator:\n  replicas: 1\n"), opts)
-	require.NoError(t, err)
+	opts := Options{Layers: layers, Sets: prepare(t, values.Sets{Values: []string{"rootCoordinator.annotations.x=y", "rootCoordinator.replicas=1"}})}
+	ch.Check(input("f.yaml", "queryCoordinator:\n  replicas: 1\n"), opts)
 	assert.Equal(t, fresh[0].Values, layers[0].Values, "the check changed the shared layer")
 }
 
@@ -320,10 +305,8 @@ func TestCheckConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 4 {
 				f := files[(g+i)%len(files)]
-				res, err := ch.Check(input("f.yaml", f.data), Options{})
-				if assert.NoError(t, err) {
-					assert.Equal(t, f.want, nilIfEmpty(briefs(res.Findings)), f.data)
-				}
+				res := ch.Check(input("f.yaml", f.data), Options{})
+				assert.Equal(t, f.want, nilIfEmpty(briefs(res.Findings)), f.data)
 			}
 		}()
 	}
@@ -337,19 +320,17 @@ func TestCheckConcurrentSharedOptions(t *testing.T) {
 	ch := embedded(t)
 	layers, problems := ParseLayers([]Input{{Name: "base.yaml", Data: []byte("rootCoordinator:\n  replicas: 3\n  annotations:\n    team: search\n")}})
 	require.Empty(t, problems)
-	opts := Options{Layers: layers, Sets: values.Sets{Values: []string{"rootCoordinator.annotations.owner=db"}, Strings: []string{"rootCoordinator.annotations.tier=1"}}}
+	opts := Options{Layers: layers, Sets: prepare(t, values.Sets{Values: []string{"rootCoordinator.annotations.owner=db"}, Strings: []string{"rootCoordinator.annotations.tier=1"}})}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for range 2 {
-				res, err := ch.Check(input(fmt.Sprintf("f%d.yaml", g), "queryCoordinator:\n  replicas: 3\n"), opts)
-				if assert.NoError(t, err) {
-					assert.Empty(t, res.Findings)
-					if assert.NotNil(t, res.Rendered) {
-						assert.Contains(t, res.Rendered.String(), "owner: db")
-					}
+				res := ch.Check(input(fmt.Sprintf("f%d.yaml", g), "queryCoordinator:\n  replicas: 3\n"), opts)
+				assert.Empty(t, res.Findings)
+				if assert.NotNil(t, res.Rendered) {
+					assert.Contains(t, res.Rendered.String(), "owner: db")
 				}
 			}
 		}()
@@ -377,8 +358,7 @@ func TestBrokenChart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := ch.Check(input("v.yaml", tt.values), Options{})
-			require.NoError(t, err)
+			res := ch.Check(input("v.yaml", tt.values), Options{})
 			assert.Nil(t, res.Rendered, "a render-typed error stops the render")
 			var typed, unchecked []finding.Finding
 			for _, f := range res.Findings {
@@ -407,8 +387,7 @@ func TestBrokenChart(t *testing.T) {
 		})
 	}
 	t.Run("values still checked against its schema first", func(t *testing.T) {
-		res, err := ch.Check(input("v.yaml", "servicePort: 0\n"), Options{})
-		require.NoError(t, err)
+		res := ch.Check(input("v.yaml", "servicePort: 0\n"), Options{})
 		assert.Equal(t, []brief{{"schema-value", finding.Error, "servicePort", "v.yaml:1:14"}}, briefs(res.Findings))
 	})
 }

@@ -17,22 +17,20 @@ import (
 func FuzzCheck(f *testing.F) {
 	ch := embedded(f)
 	known := map[string]bool{}
-	for _, r := range Catalog() {
+	for _, r := range ch.Catalog() {
 		known[r.ID] = true
 	}
 	noFiles := func(string) ([]byte, error) { return nil, errors.New("--set-file is not fuzzed") }
 	f.Fuzz(func(t *testing.T, data []byte, set string) {
-		opts := Options{ReadFile: noFiles}
+		var opts Options
 		if set != "" {
-			opts.Sets = values.Sets{Values: []string{set}}
-		}
-		res, err := ch.Check(&Input{Name: "fuzz.yaml", Data: data}, opts)
-		if err != nil {
-			if set == "" {
-				t.Fatalf("error without a --set: %v", err)
+			sets, err := values.Prepare(values.Sets{Values: []string{set}}, noFiles)
+			if err != nil {
+				return // a malformed flag: a usage error before any check
 			}
-			return
+			opts.Sets = sets
 		}
+		res := ch.Check(&Input{Name: "fuzz.yaml", Data: data}, opts)
 		if !slices.IsSortedFunc(res.Findings, finding.Compare) {
 			t.Fatalf("findings not sorted: %v", res.Findings)
 		}

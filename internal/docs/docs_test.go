@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	milvuscoord "github.com/milvus-coord/milvus-coord"
 	"github.com/milvus-coord/milvus-coord/internal/check"
 	"github.com/milvus-coord/milvus-coord/internal/golden"
 	"github.com/milvus-coord/milvus-coord/internal/testtools"
@@ -24,7 +25,7 @@ import (
 //     README.md.gotmpl, Chart.yaml and values.yaml; every key in its values
 //     table must have a description, and every `# --` comment must describe one.
 //   - README.md, in three kinds of places: the rules table between
-//     <!-- rules:begin --> and <!-- rules:end --> (check.Catalog()); every
+//     <!-- rules:begin --> and <!-- rules:end --> (the embedded chart's Catalog); every
 //     ```text or ```json block right after a one-command ```sh block (what the command
 //     prints, run from the top of a copy of the tree, with its exit code
 //     checked against readmeCommands); and every ```yaml block whose first
@@ -43,7 +44,7 @@ func TestDocs(t *testing.T) {
 	})
 	t.Run("README", func(t *testing.T) {
 		path := filepath.Join(repoRoot, "README.md")
-		got, err := ReplaceBetween(read(t, path), RulesBegin, RulesEnd, RulesTable(check.Catalog()))
+		got, err := ReplaceBetween(read(t, path), RulesBegin, RulesEnd, RulesTable(embeddedCatalog(t)))
 		require.NoError(t, err)
 		got = generateBlocks(t, got)
 		assertGenerated(t, path, got)
@@ -165,4 +166,12 @@ func read(t *testing.T, path string) string {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return string(data)
+}
+
+// embeddedCatalog is the rule catalog of the embedded chart.
+func embeddedCatalog(t *testing.T) []check.RuleInfo {
+	t.Helper()
+	ch, err := check.LoadChart(milvuscoord.Chart(), milvuscoord.ChartDir)
+	require.NoError(t, err)
+	return ch.Catalog()
 }

@@ -17,14 +17,10 @@ const (
 // in the catalog's order (the pipeline's stages, then by ID).
 func RulesTable(rules []check.RuleInfo) string {
 	var b strings.Builder
-	b.WriteString("| Rule | Severity | Stage | What it protects | Stricter than Helm |\n")
+	b.WriteString("| Rule | Severity | Stage | What it protects | Helm refuses it too |\n")
 	b.WriteString("| --- | --- | --- | --- | --- |\n")
 	for _, r := range rules {
-		stricter := "no"
-		if r.HelmAccepts {
-			stricter = "yes: Helm accepts it"
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Severity, r.Stage, Cell(r.Protects), stricter)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Severity, r.Stage, Cell(r.Protects), check.StricterWord(r))
 	}
 	return b.String()
 }

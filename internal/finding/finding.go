@@ -54,10 +54,15 @@ type Finding struct {
 	Rule     string   // stable rule ID, e.g. ha-replicas-need-standby
 	Severity Severity // Error or Warning
 	Path     string   // values path the finding is about ("rootCoordinator.replicas"); empty for a whole file
-	Related  []string // other values paths the same problem explains, so no later stage repeats it
 	Message  string   // what is wrong and why it matters for Milvus
 	Fix      string   // the exact change that resolves it
 	Origin   Origin   // where the value at Path was set
+	// Cause identifies the problem: the rule and what it is about. Two stages
+	// that find one cause report it once; two causes at one path are two findings.
+	Cause string
+	// Stricter is true when Helm accepts the values anyway (helm template and
+	// helm install render them): valuescheck is stricter than Helm here.
+	Stricter bool
 }
 
 // Text is the finding in a compiler's format, on one line:
@@ -82,7 +87,11 @@ func (f Finding) text() string {
 		b.WriteString("; ")
 		b.WriteString(f.Fix)
 	}
-	fmt.Fprintf(&b, " [%s]", f.Rule)
+	if f.Stricter {
+		fmt.Fprintf(&b, " [%s; stricter than Helm]", f.Rule)
+	} else {
+		fmt.Fprintf(&b, " [%s]", f.Rule)
+	}
 	return b.String()
 }
 
@@ -123,4 +132,15 @@ func Count(fs []Finding) (errors, warnings int) {
 		}
 	}
 	return errors, warnings
+}
+
+// RuleDoc describes a rule of a stage other than the HA rules, beside the
+// code that reports it.
+type RuleDoc struct {
+	ID       string
+	Severity Severity
+	Protects string // what goes wrong without it
+	Fix      string // how to resolve its findings, in general
+	// HelmAccepts is true when Helm accepts what the rule refuses.
+	HelmAccepts bool
 }

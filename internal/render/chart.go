@@ -1,6 +1,7 @@
 // Package render renders the chart in-process with Helm's own engine, exactly
 // as `helm template` does, and checks what it renders: every object decoded
-// strictly into its Kubernetes API type, and the coordinator HA invariants.
+// strictly into its Kubernetes API type and its metadata validated as the API
+// server validates it.
 package render
 
 import (

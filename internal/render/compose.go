@@ -102,7 +102,7 @@ func Compose(objs []Object, project string) ([]byte, error) {
 	f := composeFile{Name: project, Services: map[string]composeService{}, Configs: map[string]composeConfig{}}
 	for _, d := range deployments {
 		role := d.Spec.Template.Labels[componentLabel]
-		if _, ok := valuesKey[role]; !ok || len(d.Spec.Template.Spec.Containers) == 0 {
+		if _, ok := componentBlocks[role]; !ok || len(d.Spec.Template.Spec.Containers) == 0 {
 			continue
 		}
 		c := d.Spec.Template.Spec.Containers[0]

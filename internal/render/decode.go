@@ -26,10 +26,17 @@ import (
 const (
 	RuleTemplate      = "render-template"       // the chart does not render: a template error or a `fail` guard
 	RuleTyped         = "render-typed"          // a rendered object the Kubernetes API would refuse to decode
-	RuleHAInvariant   = "render-ha-invariant"   // a rendered coordinator that breaks active-standby safety
-	RuleHADegraded    = "render-ha-degraded"    // a rendered HA coordinator without its rollout, budget or spread
 	RuleUncheckedKind = "render-unchecked-kind" // an object of a kind the typed check does not know
 )
+
+// Rules describes the render stage's findings.
+func Rules() []finding.RuleDoc {
+	return []finding.RuleDoc{
+		{ID: RuleTemplate, Severity: finding.Error, Protects: "Values the chart's templates cannot render.", Fix: "Change the values the message names."},
+		{ID: RuleTyped, Severity: finding.Error, HelmAccepts: true, Protects: "A rendered object the API server would refuse: an unknown field, a wrong type, an invalid quantity, a name, label or annotation the API's rules refuse, a selector that does not match its pods.", Fix: "Correct the field in the template or the value it renders."},
+		{ID: RuleUncheckedKind, Severity: finding.Warning, HelmAccepts: true, Protects: "A rendered object of a kind the typed check does not know.", Fix: "Check it against the API reference."},
+	}
+}
 
 // scheme knows the API types a coordinator chart renders. It is built from the
 // few groups needed, not client-go's full scheme, to keep process start fast.
@@ -88,18 +95,23 @@ func Decode(manifests []Manifest) ([]Object, []finding.Finding) {
 		}
 		obj, err := scheme.New(schema.FromAPIVersionAndKind(head.APIVersion, head.Kind))
 		if err != nil {
-			out = append(out, finding.Finding{Rule: RuleUncheckedKind, Severity: finding.Warning, Origin: at,
+			out = append(out, finding.Finding{Rule: RuleUncheckedKind, Severity: finding.Warning, Origin: at, Stricter: true,
 				Message: fmt.Sprintf("%s is of kind %s %s, which the typed check does not know: it was not checked", name, head.APIVersion, head.Kind),
 				Fix:     "check the object against the API reference of " + head.APIVersion})
 			objs = append(objs, Object{Template: m.Name})
 			continue
 		}
 		if err := decodeStrict(data, obj); err != nil {
-			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at,
+			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at, Stricter: true,
 				Message: fmt.Sprintf("%s does not decode as %s %s: %s; the API server would refuse it", name, head.APIVersion, head.Kind, err),
 				Fix:     "correct the field in the template (or the value it renders)"})
 			objs = append(objs, Object{Template: m.Name})
 			continue
+		}
+		if errs := validateMetadata(obj); len(errs) > 0 {
+			out = append(out, finding.Finding{Rule: RuleTyped, Severity: finding.Error, Origin: at, Stricter: true,
+				Message: fmt.Sprintf("%s has metadata the API server refuses: %s", name, metadataMessage(errs)),
+				Fix:     "change the value the template renders there (names, labels and annotations have the API's length and character rules)"})
 		}
 		objs = append(objs, Object{Template: m.Name, Object: obj})
 	}

@@ -31,6 +31,8 @@ type jsonFinding struct {
 	Path     string     `json:"path,omitempty"`
 	Message  string     `json:"message"`
 	Fix      string     `json:"fix,omitempty"`
+	// Stricter is true where Helm accepts what the finding refuses.
+	Stricter bool `json:"stricterThanHelm,omitempty"`
 	Origin   jsonOrigin `json:"origin"`
 }
 
@@ -50,7 +52,7 @@ func JSON(w io.Writer, files []File, opts Options) error {
 		r.OK = r.OK && jf.OK
 		for _, x := range shown(f.Findings, opts) {
 			jf.Findings = append(jf.Findings, jsonFinding{
-				Rule: x.Rule, Severity: x.Severity.String(), Path: x.Path, Message: x.Message, Fix: x.Fix,
+				Rule: x.Rule, Severity: x.Severity.String(), Path: x.Path, Message: x.Message, Fix: x.Fix, Stricter: x.Stricter,
 				Origin: jsonOrigin{File: x.Origin.File, Line: x.Origin.Line, Column: x.Origin.Col, Flag: x.Origin.Flag},
 			})
 		}

@@ -24,6 +24,8 @@ type Options struct {
 	Strict  bool   // warnings fail
 	Quiet   bool   // only what fails, no summaries
 	Version string // valuescheck's version, for formats that record the tool
+	// Catalog describes the rules (for SARIF's rule descriptions).
+	Catalog []check.RuleInfo
 }
 
 // Format writes the results of one run.
@@ -69,9 +71,9 @@ func shown(fs []finding.Finding, opts Options) []finding.Finding {
 }
 
 // ruleInfo returns the catalog entry of every rule ID, by ID.
-func ruleInfo() map[string]check.RuleInfo {
+func ruleInfo(catalog []check.RuleInfo) map[string]check.RuleInfo {
 	out := map[string]check.RuleInfo{}
-	for _, r := range check.Catalog() {
+	for _, r := range catalog {
 		out[r.ID] = r
 	}
 	return out
@@ -87,6 +89,9 @@ func annotation(f finding.Finding) string {
 	}
 	if f.Fix != "" {
 		msg += "; " + f.Fix
+	}
+	if f.Stricter {
+		msg += " (stricter than Helm: Helm accepts this)"
 	}
 	return msg
 }

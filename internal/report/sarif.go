@@ -80,7 +80,7 @@ const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 // SARIF writes one SARIF 2.1.0 log with one run; its rules are the ones the
 // results use, sorted by ID.
 func SARIF(w io.Writer, files []File, opts Options) error {
-	info := ruleInfo()
+	info := ruleInfo(opts.Catalog)
 	used := map[string]bool{}
 	var all []finding.Finding
 	for _, f := range files {

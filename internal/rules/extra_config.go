@@ -1,56 +1,218 @@
 package rules
 
 import (
-	"sigs.k8s.io/yaml"
+	"fmt"
+	"strings"
 
-	"github.com/milvus-coord/milvus-coord/internal/values"
+	"github.com/milvus-coord/milvus-coord/internal/coord"
+	"github.com/milvus-coord/milvus-coord/internal/finding"
 )
 
-// extraConfigSource is one place where users add Milvus configuration.
-type extraConfigSource struct {
-	path   string         // values path of the source
-	config map[string]any // its Milvus configuration
-	inText bool           // the configuration is YAML text inside the value at path
-}
-
-// where names a Milvus config key inside the source, for messages.
-func (s extraConfigSource) where(key string) string {
-	if s.inText {
-		return key + " in " + s.path
-	}
-	return s.path + "." + key
-}
-
-// extraConfigSources returns the extra Milvus configuration in the order the
-// chart merges it over the generated user.yaml: extraConfigFiles."user.yaml",
-// then milvus.extraConfig. Text that is not a YAML mapping is the chart's to
-// refuse; it is skipped here.
-func (in *Input) extraConfigSources() []extraConfigSource {
-	var out []extraConfigSource
-	if text, ok := mapAt(in.Values, "extraConfigFiles")["user.yaml"].(string); ok && text != "" {
-		var parsed map[string]any
-		if yaml.Unmarshal([]byte(text), &parsed) == nil && parsed != nil {
-			out = append(out, extraConfigSource{path: values.Join("extraConfigFiles", "user.yaml"), config: parsed, inText: true})
+// extraConfigContradicts: Milvus reads env over config files, so a file
+// setting of an HA key that the env (the chart's own *_ENABLE_ACTIVE_STANDBY,
+// or any other) sets otherwise is silently ignored: the user believes the
+// coordinator runs in a mode it does not.
+var extraConfigContradicts = Rule{
+	ID:       "extra-config-contradicts",
+	Severity: finding.Error,
+	Protects: "A config-file setting of enableActiveStandby or the session TTL that another source overrides with another value (env beats files): it is silently ignored.",
+	Fix:      "Remove the setting from the extra config; set the coordinator's activeStandby.enabled or milvus.session.ttl instead.",
+	check: func(m *coord.Model) []Violation {
+		var out []Violation
+		for _, w := range m.Workloads {
+			for _, key := range w.HAKeys() {
+				win, overridden, ok := w.Config.Lookup(key)
+				if !ok {
+					continue
+				}
+				for _, o := range overridden {
+					if o.Derived || w.Config.InEnv(o) || coord.SameValue(key, win, o) {
+						continue
+					}
+					v := Violation{Subject: coord.NormalizeKey(key) + "@" + o.At.Name(), At: o.At,
+						Message: fmt.Sprintf("%s is %s, but %s reads %s from %s, which overrides it (Milvus reads env over config files, a later file over an earlier one): the setting is silently ignored",
+							o.Where, quote(o.Value), w.Name, quote(win.Value), win.Where),
+						Fix: fmt.Sprintf("remove %s", o.Where)}
+					if win.Derived {
+						v.Fix = fmt.Sprintf("remove %s and set %s to the value you want", o.Where, win.At.Path)
+					}
+					out = append(out, v)
+				}
+			}
 		}
-	}
-	if m := mapAt(in.Values, "milvus", "extraConfig"); m != nil {
-		out = append(out, extraConfigSource{path: "milvus.extraConfig", config: m})
-	}
-	return out
+		return out
+	},
 }
 
-// effective returns the value Milvus reads for section.key from the extra
-// config, and the source it comes from: the last source that sets it wins.
-func (in *Input) effective(section, key string) (any, extraConfigSource, bool) {
-	var (
-		value any
-		from  extraConfigSource
-		found bool
-	)
-	for _, src := range in.extraConfigSources() {
-		if v, ok := mapAt(src.config, section)[key]; ok {
-			value, from, found = v, src, true
+// extraConfigIgnored: keys that look like HA settings but that no Milvus code
+// of this version reads.
+var extraConfigIgnored = Rule{
+	ID:       "extra-config-ignored",
+	Severity: finding.Error,
+	Protects: "Milvus config that Milvus silently ignores: <section>.activeStandby.* (read by no code), indexCoord.enableActiveStandby from 2.3, or an enableActiveStandby that is no boolean Milvus parses (read as false).",
+	Fix:      "Remove the key and set the coordinator's activeStandby.enabled in the values.",
+	check: func(m *coord.Model) []Violation {
+		var out []Violation
+		seen := map[string]bool{}
+		add := func(v Violation) {
+			if !seen[v.Subject] {
+				seen[v.Subject] = true
+				out = append(out, v)
+			}
 		}
+		indexGone := m.Version.Known && !m.Version.Value.HasIndexCoord()
+		for _, w := range m.Workloads {
+			for _, s := range w.Config.Settings() {
+				if s.Derived {
+					continue
+				}
+				n := coord.NormalizeKey(s.Key)
+				for _, section := range []string{"rootCoord", "queryCoord", "dataCoord", "indexCoord", coord.MixcoordSection} {
+					if strings.HasPrefix(n, coord.NormalizeKey(section+".activeStandby")) {
+						add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
+							Message: fmt.Sprintf("%s is set, but no Milvus code reads it (the key is %s): it is silently ignored",
+								s.Where, coord.ActiveStandbyKey(section)),
+							Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Where)})
+					}
+				}
+				if indexGone && n == coord.NormalizeKey(coord.ActiveStandbyKey(coord.IndexCoord.Section)) {
+					add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
+						Message: fmt.Sprintf("%s is set, but on Milvus %s no code reads it: since 2.3 datacoord registers the indexcoord session and %s decides its mode",
+							s.Where, m.Version.Value, coord.ActiveStandbyKey(coord.DataCoord.Section)),
+						Fix: fmt.Sprintf("remove %s; dataCoordinator.activeStandby.enabled sets the mode", s.Where)})
+				}
+			}
+			for _, r := range w.Roles {
+				s := w.ActiveStandby(r, m.Version)
+				if !s.Set || !s.Invalid || s.Setting.Derived || w.Config.InEnv(s.Setting) && w.Declared.Known {
+					continue // env entries of the values are extra-env-overrides' to report
+				}
+				add(Violation{Subject: coord.NormalizeKey(s.Setting.Key) + "@" + s.Setting.At.Name(), At: s.Setting.At,
+					Message: fmt.Sprintf("%s is %s, which is no boolean Milvus parses (it reads true, false, 1, 0, t, f): Milvus silently runs %s without active-standby",
+						s.Setting.Where, quote(s.Setting.Value), r.Name),
+					Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Setting.Where)})
+			}
+		}
+		return out
+	},
+}
+
+// extraEnvOverrides: Milvus reads env over config, so an env var that sets an
+// HA key the chart derives from the values overrides it: the pods run in
+// another mode, or with another TTL, than the chart deployed them for (or will,
+// as soon as the values change).
+var extraEnvOverrides = Rule{
+	ID:       "extra-env-overrides",
+	Severity: finding.Error,
+	Protects: "Env vars that override what the chart derives from values (*_ENABLE_ACTIVE_STANDBY, COMMON_SESSION_TTL): Milvus reads env over config, so the pods run in another mode than they are deployed for.",
+	Fix:      "Remove the entry and set activeStandby.enabled or milvus.session.ttl instead.",
+	check: func(m *coord.Model) []Violation {
+		var out []Violation
+		for _, w := range m.Workloads {
+			for _, key := range w.HAKeys() {
+				win, overridden, ok := w.Config.Lookup(key)
+				if !ok || !w.Config.InEnv(win) {
+					continue
+				}
+				if w.Declared.Known {
+					var derived *coord.Setting
+					for i := range overridden {
+						if overridden[i].Derived {
+							derived = &overridden[i]
+							break
+						}
+					}
+					for _, s := range append([]coord.Setting{win}, overridden...) {
+						if s.Derived || !w.Config.InEnv(s) {
+							continue
+						}
+						valuesKey := w.Block + ".activeStandby.enabled"
+						if key == coord.SessionTTLKey {
+							valuesKey = "milvus.session.ttl"
+						}
+						effect := "the pods do not run with the value the chart deploys them for"
+						if derived != nil && coord.SameValue(key, s, *derived) {
+							effect = "it agrees today, and silently wins once " + valuesKey + " changes"
+						}
+						out = append(out, Violation{Subject: coord.NormalizeKey(key) + "@" + s.At.Name(), At: s.At,
+							Message: fmt.Sprintf("%s sets %s to %s, which Milvus reads over the config the chart writes from the values: %s",
+								s.Where, key, quote(s.Value), effect),
+							Fix: fmt.Sprintf("remove %s from %s.extraEnv and set %s", s.Key, w.Block, valuesKey)})
+					}
+					continue
+				}
+				for _, o := range overridden {
+					if w.Config.InEnv(o) && !coord.SameValue(key, win, o) {
+						out = append(out, Violation{Subject: coord.NormalizeKey(key) + "@" + win.At.Name(), At: win.At,
+							Message: fmt.Sprintf("%s (%s) overrides %s (%s) for %s: the pods run with a value other than the one set first",
+								win.Where, quote(win.Value), o.Where, quote(o.Value), key),
+							Fix: fmt.Sprintf("keep one env var for %s in %s", key, w.Name)})
+						break
+					}
+				}
+			}
+		}
+		return out
+	},
+}
+
+// milvusConfigDuplicateKey: Milvus matches config keys without case and
+// reads a config file into a map, so one key written twice in one file
+// (ttl and TTL, or a dotted key beside the nested one) is read from one of
+// the two at random.
+var milvusConfigDuplicateKey = Rule{
+	ID:       "milvus-config-duplicate-key",
+	Severity: finding.Error,
+	Protects: "One Milvus key written twice in one config file under two spellings (ttl and TTL, a dotted key beside a nested one): Milvus reads one of them at random.",
+	Fix:      "Write each Milvus key once, in the spelling the chart uses; set the chart's own keys through their values.",
+	check: func(m *coord.Model) []Violation {
+		var out []Violation
+		seen := map[string]bool{}
+		for _, w := range m.Workloads {
+			for _, group := range w.Config.Spellings() {
+				var derived *coord.Setting
+				var user []coord.Setting
+				for i, s := range group {
+					if s.Derived {
+						derived = &group[i]
+					} else {
+						user = append(user, s)
+					}
+				}
+				if len(user) == 0 {
+					continue
+				}
+				s := user[len(user)-1]
+				subject := coord.NormalizeKey(s.Key) + "@" + s.At.Name()
+				if seen[subject] {
+					continue
+				}
+				seen[subject] = true
+				other := group[0]
+				if other == s {
+					other = group[1]
+				}
+				v := Violation{Subject: subject, At: s.At,
+					Message: fmt.Sprintf("%s and %s are one Milvus key written twice in the config file of %s: Milvus loads the file into a map and reads one of the two at random",
+						s.Where, other.Where, w.Name),
+					Fix: fmt.Sprintf("remove %s, or write it as %s", s.Where, other.Key)}
+				if derived != nil {
+					v.Fix = fmt.Sprintf("remove %s and set %s: %s", s.Where, derived.At.Path, valuesValue(s))
+				}
+				out = append(out, v)
+			}
+		}
+		return out
+	},
+}
+
+// valuesValue is a Milvus setting's value as the chart's values key for it
+// takes it: a boolean for enableActiveStandby (as Milvus parses it), the text
+// otherwise.
+func valuesValue(s coord.Setting) string {
+	if strings.HasSuffix(coord.NormalizeKey(s.Key), "enableactivestandby") {
+		b, _ := coord.ParseBool(s.Value)
+		return boolWord(b)
 	}
-	return value, from, found
+	return s.Value
 }

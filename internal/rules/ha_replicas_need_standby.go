@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 )
 
@@ -13,21 +14,30 @@ var haReplicasNeedStandby = Rule{
 	ID:       "ha-replicas-need-standby",
 	Severity: finding.Error,
 	Protects: "A coordinator with more than one replica and active-standby off: the extra replicas crash-loop fighting over the etcd session key.",
-	Fix:      "Set <coordinator>.activeStandby.enabled: true, or replicas: 1.",
-	check: func(in *Input) []finding.Finding {
-		var out []finding.Finding
-		for _, c := range in.enabled() {
-			if c.Replicas <= 1 || c.HA {
+	Fix:      "Turn on active-standby for the coordinator (activeStandby.enabled: true), or run one replica.",
+	check: func(m *coord.Model) []Violation {
+		var out []Violation
+		for _, w := range m.Workloads {
+			if !replicasAbove(w, 1) {
 				continue
 			}
-			standby, replicas := c.path("activeStandby.enabled"), c.path("replicas")
-			out = append(out, finding.Finding{
-				Path:    in.blame(standby, replicas),
-				Related: []string{standby, replicas},
-				Message: fmt.Sprintf("%s is %d but activeStandby.enabled is false: the extra replicas will crash-loop fighting over the etcd session key",
-					replicas, c.Replicas),
-				Fix: fmt.Sprintf("set %s: true or replicas: 1", standby),
-			})
+			on, at, why := standbyOn(m, w)
+			if on {
+				continue
+			}
+			v := Violation{
+				Subject: w.RoleNames(),
+				Message: fmt.Sprintf("%s runs %d replicas without active-standby (%s): the extra replicas crash-loop fighting over the etcd session key",
+					w.Name, w.Replicas.Value, why),
+			}
+			if w.Declared.Known {
+				v.At = m.Blame(w.Declared.At, w.Replicas.At)
+				v.Fix = fmt.Sprintf("set %s: true or %s: 1", w.Declared.At.Name(), w.Replicas.At.Name())
+			} else {
+				v.At = at
+				v.Fix = fmt.Sprintf("set %s=true in the env or config of %s, or %s: 1", coord.EnvName(coord.ActiveStandbyKey(w.Roles[0].Section)), w.Name, w.Replicas.At.Path)
+			}
+			out = append(out, v)
 		}
 		return out
 	},

@@ -8,14 +8,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
+
+	"github.com/milvus-coord/milvus-coord/internal/coord"
+	// go test ./... -update passes -update to every test binary; the golden
+	// package defines the flag, so this package accepts it too.
+	_ "github.com/milvus-coord/milvus-coord/internal/golden"
 )
 
-// chartValuesFile is the chart's values.yaml: every test case starts from it.
+// chartValuesFile is the chart's values.yaml: every values case starts from it.
 const chartValuesFile = "../../charts/milvus-coord/values.yaml"
 
-// chartDefaults returns a fresh copy of the chart's default values, parsed the
-// way Helm parses them (numbers arrive as float64).
-func chartDefaults(t *testing.T) map[string]any {
+func chartDefaults(t testing.TB) map[string]any {
 	t.Helper()
 	raw, err := os.ReadFile(chartValuesFile)
 	require.NoError(t, err)
@@ -24,22 +27,22 @@ func chartDefaults(t *testing.T) map[string]any {
 	return defaults
 }
 
-// mergeOverlay returns overlay merged over base the way Helm coalesces user
-// values over chart defaults: mappings merge, everything else is replaced, and a
-// null removes a key the defaults have (a null for a key the defaults lack is
-// kept, as Helm keeps it). Neither argument is modified.
-func mergeOverlay(base, overlay map[string]any) map[string]any {
+// coalesce merges overlay over base as Helm coalesces user values over chart
+// defaults: mappings merge, anything else replaces, a null removes a default.
+func coalesce(base, overlay map[string]any) map[string]any {
 	out := make(map[string]any, len(base)+len(overlay))
 	for k, v := range base {
 		out[k] = v
 	}
 	for k, v := range overlay {
 		old, inBase := base[k]
+		om, oldIsMap := old.(map[string]any)
+		vm, newIsMap := v.(map[string]any)
 		switch {
 		case v == nil && inBase:
 			delete(out, k)
-		case isMap(v) && isMap(old):
-			out[k] = mergeOverlay(old.(map[string]any), v.(map[string]any))
+		case oldIsMap && newIsMap:
+			out[k] = coalesce(om, vm)
 		default:
 			out[k] = v
 		}
@@ -47,24 +50,9 @@ func mergeOverlay(base, overlay map[string]any) map[string]any {
 	return out
 }
 
-func isMap(v any) bool {
-	_, ok := v.(map[string]any)
-	return ok
-}
-
-// mergedValues returns the chart defaults with the YAML overlay merged over them.
-func mergedValues(t *testing.T, overlay string) map[string]any {
-	t.Helper()
-	var user map[string]any
-	// Strict: a duplicate key would silently drop half of a case.
-	require.NoError(t, yaml.UnmarshalStrict([]byte(overlay), &user), "overlay:\n%s", overlay)
-	return mergeOverlay(chartDefaults(t), user)
-}
-
-// setByUser returns a SetByUser that, like values.Provenance, reports a path as
-// user-set when it, or a value enclosing it, is one of paths. No paths: nil, so
-// blame falls back to its first path.
-func setByUser(paths []string) func(string) bool {
+// userSet is a Model.UserSet that, like the values' provenance, reports a
+// path as set when it or a value enclosing it is one of paths.
+func userSet(paths []string) func(string) bool {
 	if paths == nil {
 		return nil
 	}
@@ -78,86 +66,87 @@ func setByUser(paths []string) func(string) bool {
 	}
 }
 
-// setAt returns a tweak that sets the value at a dotted path (keys without dots)
-// in the merged values, e.g. an int64 as `--set` produces it.
-func setAt(path string, v any) func(map[string]any) {
-	return func(values map[string]any) {
-		keys := strings.Split(path, ".")
-		m := values
-		for _, k := range keys[:len(keys)-1] {
-			next, ok := m[k].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				m[k] = next
-			}
-			m = next
-		}
-		m[keys[len(keys)-1]] = v
-	}
-}
-
-// result is one finding of a rule as the tests compare it.
-type result struct {
-	Path    string
-	Message string
-	Related []string
-}
-
-// runRule runs the single rule r through its check function and returns its
-// findings as (path, message) pairs with their related paths. Every finding must
-// explain itself and carry a fix; Rule and Severity are Run's to fill.
-func runRule(t *testing.T, r Rule, in *Input) []result {
+// valuesModel is the model of the chart defaults with overlay merged over them.
+func valuesModel(t testing.TB, overlay string, user []string) *coord.Model {
 	t.Helper()
-	var out []result
-	for _, f := range r.check(in) {
-		assert.NotEmpty(t, f.Path, "finding without a path: %+v", f)
-		assert.NotEmpty(t, f.Message, "finding without a message: %+v", f)
-		assert.NotEmpty(t, f.Fix, "finding without a fix: %+v", f)
-		assert.Empty(t, f.Rule, "check must leave Rule to Run: %+v", f)
-		assert.Zero(t, f.Severity, "check must leave Severity to Run: %+v", f)
-		out = append(out, result{Path: f.Path, Message: f.Message, Related: f.Related})
-	}
-	return out
+	var u map[string]any
+	require.NoError(t, yaml.UnmarshalStrict([]byte(overlay), &u), "overlay:\n%s", overlay)
+	m := coord.FromValues(coalesce(chartDefaults(t), u))
+	m.UserSet = userSet(user)
+	return m
 }
 
-// want is one expected finding: its exact path, a part of its message that
-// proves the reason and the numbers, and its exact related paths (nil for none).
+// want is one expected violation: its subject, where it points (Path, Object
+// and Block of At), a fragment of its message that proves the reason and the
+// numbers, and its fix, exact when given.
 type want struct {
-	Path    string
+	Subject string
+	At      coord.Source
 	Msg     string
-	Related []string
+	Fix     string
 }
 
-// ruleCase is one row of a rule's table test.
+// ruleCase is one row of a rule's table: values (the chart defaults with
+// overlay, user naming the paths the user set) or, when objects is set, the
+// model of those objects.
 type ruleCase struct {
 	name    string
-	overlay string               // YAML merged over the chart defaults
-	user    []string             // paths the user set (nil: SetByUser is nil)
-	tweak   func(map[string]any) // optional edit of the merged values
-	want    []want               // in the order the rule reports them
+	overlay string
+	user    []string
+	objects func() []coord.Object
+	want    []want // in the order the rule reports them
 }
 
-// runCases runs the table of cases against rule r.
 func runCases(t *testing.T, r Rule, cases []ruleCase) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, tc := range cases {
-		require.False(t, seen[tc.name], "duplicate case name %q", tc.name)
+		require.False(t, seen[tc.name], "duplicate case %q", tc.name)
 		seen[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {
-			values := mergedValues(t, tc.overlay)
-			if tc.tweak != nil {
-				tc.tweak(values)
+			var m *coord.Model
+			if tc.objects != nil {
+				m = coord.FromObjects(tc.objects())
+			} else {
+				m = valuesModel(t, tc.overlay, tc.user)
 			}
-			in := &Input{Values: values, SetByUser: setByUser(tc.user)}
-			var got []result
-			require.NotPanics(t, func() { got = runRule(t, r, in) })
-			require.Len(t, got, len(tc.want), "findings: %+v", got)
+			var got []Violation
+			require.NotPanics(t, func() { got = r.check(m) })
+			require.Len(t, got, len(tc.want), "violations: %s", describe(got))
 			for i, w := range tc.want {
-				assert.Equal(t, w.Path, got[i].Path, "finding %d path (message %q)", i, got[i].Message)
-				assert.Contains(t, got[i].Message, w.Msg, "finding %d message", i)
-				assert.Equal(t, w.Related, got[i].Related, "finding %d related paths", i)
+				g := got[i]
+				assert.NotEmpty(t, g.Message, "violation %d without message", i)
+				assert.NotEmpty(t, g.Fix, "violation %d without fix", i)
+				assert.Equal(t, w.Subject, g.Subject, "violation %d subject", i)
+				at := g.At
+				at.Origin = coordOriginZero
+				assert.Equal(t, w.At, at, "violation %d at (message %q)", i, g.Message)
+				assert.Contains(t, g.Message, w.Msg, "violation %d message", i)
+				if w.Fix != "" {
+					assert.Equal(t, w.Fix, g.Fix, "violation %d fix", i)
+				}
 			}
 		})
 	}
 }
+
+var coordOriginZero = coord.Source{}.Origin
+
+func describe(vs []Violation) string {
+	var b strings.Builder
+	for _, v := range vs {
+		b.WriteString("\n  " + v.Subject + " @ " + v.At.Name() + " [" + v.At.Block + "]: " + v.Message + "; FIX " + v.Fix)
+	}
+	return b.String()
+}
+
+// path is a values source.
+func path(p string) coord.Source { return coord.Source{Path: p} }
+
+// separate are the overlay lines that run every role in mixCoordinator.
+const mixOnly = `
+rootCoordinator: {enabled: false}
+queryCoordinator: {enabled: false}
+dataCoordinator: {enabled: false}
+mixCoordinator: {enabled: true}
+`

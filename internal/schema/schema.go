@@ -27,18 +27,74 @@ const (
 	RuleValue      = "schema-value"       // a value out of range, not in the allowed set, or not allowed with others
 )
 
+// Rules describes the schema's finding kinds: Helm refuses every one.
+func Rules() []finding.RuleDoc {
+	return []finding.RuleDoc{
+		{ID: RuleType, Severity: finding.Error, Protects: "A value of the wrong type (a quoted number, a string for a boolean): Helm refuses it.", Fix: "Write the value with the type the schema names."},
+		{ID: RuleUnknownKey, Severity: finding.Error, Protects: "A key the chart does not know, usually a typo that would otherwise be ignored.", Fix: "Rename it to the key suggested, or remove it."},
+		{ID: RuleValue, Severity: finding.Error, Protects: "A value out of range or outside its allowed set.", Fix: "Set an allowed value."},
+	}
+}
+
 // Validator validates values against one compiled schema. It is safe for
 // concurrent use.
+//
+// A chart's schema may carry HA rules (the generated one does, so that Helm,
+// helm lint and editors refuse what the rules refuse): an entry of the root
+// allOf whose $comment reads "rule <rule-id> <subject>". The Validator
+// compiles those apart from the rest, so a violation is reported once, by the
+// rule with that ID (Enforced says which causes Helm refuses), and everything
+// else as a schema finding.
 type Validator struct {
-	compiled *gojsonschema.Schema
+	compiled  *gojsonschema.Schema // the schema without its rule entries
+	fragments []fragment
 	// tree is the schema as data, for descriptions and key suggestions; only
 	// findings need it, so it is decoded on first use.
 	tree func() *valuesschema.Schema
 }
 
+// fragment is one rule entry of the schema.
+type fragment struct {
+	cause    string // "<rule-id>/<subject>", as the rule's finding names its cause
+	compiled *gojsonschema.Schema
+}
+
+// RuleComment is the prefix of the $comment of a rule entry.
+const RuleComment = "rule "
+
 // Compile compiles a values.schema.json document.
 func Compile(raw []byte) (*Validator, error) {
-	compiled, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewBytesLoader(raw))
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("values.schema.json: %w", err)
+	}
+	var fragments []fragment
+	if all, ok := doc["allOf"].([]any); ok {
+		var rest []any
+		for _, entry := range all {
+			e, _ := entry.(map[string]any)
+			comment, _ := e["$comment"].(string)
+			id, subject, ok := strings.Cut(strings.TrimPrefix(comment, RuleComment), " ")
+			if !strings.HasPrefix(comment, RuleComment) || !ok {
+				rest = append(rest, entry)
+				continue
+			}
+			alone := map[string]any{"definitions": doc["definitions"]}
+			for k, v := range e {
+				alone[k] = v
+			}
+			c, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewGoLoader(alone))
+			if err != nil {
+				return nil, fmt.Errorf("values.schema.json: %s: %w", comment, err)
+			}
+			fragments = append(fragments, fragment{cause: id + "/" + subject, compiled: c})
+		}
+		doc["allOf"] = rest
+		if len(rest) == 0 {
+			delete(doc, "allOf")
+		}
+	}
+	compiled, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewGoLoader(doc))
 	if err != nil {
 		return nil, fmt.Errorf("values.schema.json: %w", err)
 	}
@@ -47,15 +103,44 @@ func Compile(raw []byte) (*Validator, error) {
 		_ = json.Unmarshal(raw, &tree) // gojsonschema compiled it: it is valid JSON
 		return &tree
 	})
-	return &Validator{compiled: compiled, tree: tree}, nil
+	return &Validator{compiled: compiled, fragments: fragments, tree: tree}, nil
+}
+
+// RuleIDs are the IDs of the rules the schema's rule entries enforce.
+func (v *Validator) RuleIDs() []string {
+	ids := make([]string, 0, len(v.fragments))
+	for _, f := range v.fragments {
+		id, _, _ := strings.Cut(f.cause, "/")
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// Enforced returns the causes ("<rule-id>/<subject>") of the schema's rule
+// entries that vals break: Helm refuses the values for them.
+func (v *Validator) Enforced(vals map[string]any) []string {
+	var out []string
+	loader := gojsonschema.NewGoLoader(vals)
+	for _, f := range v.fragments {
+		if r, err := f.compiled.Validate(loader); err == nil && !r.Valid() {
+			out = append(out, f.cause)
+		}
+	}
+	return out
 }
 
 // wrappers are errors that only say a sub-schema failed; the errors inside
 // them are reported on their own.
 var wrappers = []string{"condition_then", "condition_else", "number_all_of", "number_any_of", "number_one_of"}
 
-// Validate returns a finding for each violation, with Path set and Origin empty.
-func (v *Validator) Validate(vals map[string]any) []finding.Finding {
+// Scalar tells how the user wrote the scalar at a values path: its text, and
+// whether a file (not a flag) set it; ok is false when the user did not write
+// it. Fixes quote what the user wrote, not what YAML made of it.
+type Scalar func(path string) (text string, inFile, ok bool)
+
+// Validate returns a finding for each violation, with Path set and Origin
+// empty. scalar may be nil.
+func (v *Validator) Validate(vals map[string]any, scalar Scalar) []finding.Finding {
 	result, err := v.compiled.Validate(gojsonschema.NewGoLoader(vals))
 	if err != nil {
 		return []finding.Finding{{Rule: RuleType, Severity: finding.Error,
@@ -67,7 +152,7 @@ func (v *Validator) Validate(vals map[string]any) []finding.Finding {
 		if slices.Contains(wrappers, e.Type()) {
 			continue
 		}
-		f := v.finding(vals, e)
+		f := v.finding(vals, e, scalar)
 		if f.Rule == RuleType {
 			wrongType[f.Path] = true
 		}
@@ -80,7 +165,7 @@ func (v *Validator) Validate(vals map[string]any) []finding.Finding {
 	})
 }
 
-func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError) finding.Finding {
+func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError, scalar Scalar) finding.Finding {
 	segments := contextSegments(e.Context())
 	path := valuesPath(vals, segments)
 	details := e.Details()
@@ -97,8 +182,14 @@ func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError) fin
 		f.Rule = RuleUnknownKey
 		f.Path = values.Join(path, key)
 		f.Message = fmt.Sprintf("%s is not a value of this chart: Helm refuses values the schema does not know, and a misspelled key would otherwise be silently ignored", f.Path)
-		if s := v.suggest(segments, key); s != "" {
+		if why, ok := retired[key]; ok && len(segments) == 0 {
+			f.Message = fmt.Sprintf("%s is not a value of this chart: %s", f.Path, why)
+			f.Fix = "remove " + key
+		} else if s := v.suggest(segments, key); s != "" {
 			f.Fix = fmt.Sprintf("did you mean %s? rename %s to %s", s, key, s)
+			if first, rest, nested := strings.Cut(s, "."); nested {
+				f.Fix = fmt.Sprintf("did you mean %s? replace %s with %s: {%s: <its value>}", s, key, first, rest)
+			}
 		} else {
 			f.Fix = fmt.Sprintf("remove %s; the keys allowed here are %s", key, strings.Join(v.keys(segments), ", "))
 		}
@@ -111,7 +202,7 @@ func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError) fin
 		f.Rule = RuleType
 		f.Message = fmt.Sprintf("%s is %s %s (%s) but must be %s%s", path, article(fmt.Sprint(details["given"])),
 			details["given"], shortJSON(e.Value()), withArticle(fmt.Sprint(details["expected"])), describe(path, segments))
-		f.Fix = typeFix(path, fmt.Sprint(details["expected"]), e.Value())
+		f.Fix = typeFix(path, fmt.Sprint(details["expected"]), e.Value(), scalar)
 	case "number_not":
 		f.Message = fmt.Sprintf("%s is not allowed in this combination%s", path, describe(path, segments))
 		f.Fix = "change " + path + " as its description says"
@@ -223,6 +314,12 @@ func (v *Validator) keys(segments []string) []string {
 	return keys
 }
 
+// retired are top-level keys of the upstream milvus chart that this chart has
+// on purpose not, and why.
+var retired = map[string]string{
+	"indexCoordinator": "since Milvus 2.3 datacoord coordinates indexes and registers the indexcoord session itself, so dataCoordinator (or mixCoordinator) runs index coordination",
+}
+
 // misplaced maps keys users bring from Milvus' config or other charts to the
 // values key that does the job here.
 var misplaced = map[string]string{
@@ -287,14 +384,39 @@ func distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-func typeFix(path, expected string, value any) string {
-	if s, ok := value.(string); ok && (expected == "integer" || expected == "boolean" || expected == "number") {
-		return fmt.Sprintf("write %s: %s without quotes", path, s)
+// typeFix says how to write the value with the type the schema wants, in the
+// user's own text: `tag: 2.10` becomes "2.10", not the 2.1 YAML read.
+func typeFix(path, expected string, value any, scalar Scalar) string {
+	var text string
+	inFile, known := true, false
+	if scalar != nil {
+		text, inFile, known = scalar(path)
 	}
-	if expected == "string" {
-		return fmt.Sprintf("quote the value of %s (for example \"%v\")", path, value)
+	if !known {
+		text = fmt.Sprint(value)
+	}
+	_, isString := value.(string)
+	switch {
+	case isString && (expected == "integer" || expected == "boolean" || expected == "number"):
+		if !inFile {
+			return fmt.Sprintf("set %s with --set instead of --set-string", path)
+		}
+		return fmt.Sprintf("write %s: %s without quotes", path, text)
+	case expected == "string" && !isString && (value == nil || isScalar(value)):
+		if !inFile {
+			return fmt.Sprintf("set %s with --set-string instead of --set", path)
+		}
+		return fmt.Sprintf("write %s: %s (quoted, so YAML keeps the text)", path, strconv.Quote(text))
 	}
 	return fmt.Sprintf("set %s to %s", path, withArticle(expected))
+}
+
+func isScalar(v any) bool {
+	switch v.(type) {
+	case bool, float64, int64, int:
+		return true
+	}
+	return false
 }
 
 // shortJSON renders a value for a message, cut to a readable length.

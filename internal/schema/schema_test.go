@@ -3,6 +3,7 @@ package schema
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -134,7 +135,7 @@ func TestDistance(t *testing.T) {
 }
 
 func TestValidateChartDefaults(t *testing.T) {
-	assert.Empty(t, validator(t).Validate(withDefaults(t, "")))
+	assert.Empty(t, validator(t).Validate(withDefaults(t, ""), nil))
 }
 
 // expect is one finding Validate must report.
@@ -187,7 +188,7 @@ func TestValidate(t *testing.T) {
 			name:    "misplaced Milvus config key",
 			overlay: "rootCoordinator:\n  enableActiveStandby: true\n",
 			want: []expect{{rule: RuleUnknownKey, path: "rootCoordinator.enableActiveStandby",
-				fix: "did you mean activeStandby.enabled? rename enableActiveStandby to activeStandby.enabled"}},
+				fix: "did you mean activeStandby.enabled? replace enableActiveStandby with activeStandby: {enabled: <its value>}"}},
 		},
 		{
 			name:    "misplaced key from another chart",
@@ -281,7 +282,7 @@ func TestValidate(t *testing.T) {
 			overlay: "rootCoordinator:\n  annotations:\n    prometheus.io/scrape: true\n    prometheus.io/port: \"9091\"\n",
 			want: []expect{{rule: RuleType, path: `rootCoordinator.annotations["prometheus.io/scrape"]`,
 				message: []string{`rootCoordinator.annotations["prometheus.io/scrape"] is a boolean (true) but must be a string`},
-				fix:     `quote the value of rootCoordinator.annotations["prometheus.io/scrape"]`}},
+				fix:     `write rootCoordinator.annotations["prometheus.io/scrape"]: "true" (quoted, so YAML keeps the text)`}},
 		},
 		{
 			name:    "service annotation keys with dots",
@@ -294,9 +295,9 @@ func TestValidate(t *testing.T) {
 			want:    []expect{{rule: RuleType, path: `rootCoordinator.nodeSelector["kubernetes.io/hostname"]`}},
 		},
 		{
-			name:    "replicas without standby (the schema's if/then)",
+			// the schema's rule entry refuses it (Enforced), the rule reports it
+			name:    "replicas without standby is no schema finding",
 			overlay: "rootCoordinator:\n  replicas: 2\n  activeStandby:\n    enabled: false\n",
-			want:    []expect{{rule: RuleValue, path: "rootCoordinator.activeStandby.enabled"}},
 		},
 		{
 			// with 2 replicas the schema's if/then (enabled must be true)
@@ -318,7 +319,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := validator(t).Validate(withDefaults(t, tt.overlay))
+			got := validator(t).Validate(withDefaults(t, tt.overlay), nil)
 			require.Len(t, got, len(tt.want), "findings: %v", got)
 			byPath := map[string]finding.Finding{}
 			for _, f := range got {
@@ -350,14 +351,13 @@ func TestValidate(t *testing.T) {
 func TestValidateMessagesNamePathOnce(t *testing.T) {
 	overlays := []string{
 		"podAntiAffinity:\n  mode: never\n",
-		"rootCoordinator:\n  replicas: 2\n  activeStandby:\n    enabled: false\n",
 		"rootCoordinator:\n  replicas: 500\n",
 		"rootCoordinator:\n  replicas: \"3\"\n",
 		"milvus:\n  etcd:\n    rootPath: \"\"\n",
 	}
 	for _, o := range overlays {
 		t.Run(strings.SplitN(o, "\n", 2)[0], func(t *testing.T) {
-			got := validator(t).Validate(withDefaults(t, o))
+			got := validator(t).Validate(withDefaults(t, o), nil)
 			require.NotEmpty(t, got)
 			for _, f := range got {
 				assert.True(t, strings.HasPrefix(f.Message, f.Path), "%q does not start with %s", f.Message, f.Path)
@@ -377,7 +377,7 @@ func TestValidateConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 5 {
-				got := v.Validate(vals)
+				got := v.Validate(vals, nil)
 				if assert.Len(t, got, 1) {
 					assert.Equal(t, "rootCoordinator.replica", got[0].Path)
 				}
@@ -428,7 +428,7 @@ func TestValidateTinySchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := v.Validate(tt.vals)
+			got := v.Validate(tt.vals, nil)
 			require.Len(t, got, len(tt.want), "%v", got)
 			for i, w := range tt.want {
 				assert.Equal(t, w.rule, got[i].Rule)
@@ -438,6 +438,39 @@ func TestValidateTinySchema(t *testing.T) {
 				}
 				assert.Contains(t, got[i].Fix, w.fix)
 			}
+		})
+	}
+}
+
+// TestEnforced: the schema's rule entries ("rule <id> <subject>") say which
+// causes Helm refuses, apart from the keys-and-types findings.
+func TestEnforced(t *testing.T) {
+	tests := []struct {
+		name, overlay string
+		want          []string
+	}{
+		{"chart defaults", "", nil},
+		{"replicas without standby", "rootCoordinator:\n  replicas: 2\n  activeStandby:\n    enabled: false\n",
+			[]string{"ha-replicas-need-standby/rootcoord"}},
+		{"mixcoord replicas without standby", "rootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmixCoordinator: {enabled: true, activeStandby: {enabled: false}}\n",
+			[]string{"ha-replicas-need-standby/rootcoord, querycoord, datacoord"}},
+		{"rolling update without standby", "dataCoordinator: {replicas: 1, activeStandby: {enabled: false}, strategy: {type: RollingUpdate}}\n",
+			[]string{"non-ha-rolling-update/datacoord"}},
+		{"a disabled coordinator is not judged", "dataCoordinator: {enabled: false, replicas: 3, activeStandby: {enabled: false}, strategy: {type: RollingUpdate}}\nmixCoordinator: {enabled: false}\n",
+			nil},
+		{"mixcoord with separate coordinators", "mixCoordinator: {enabled: true}\n",
+			[]string{"mixcoord-exclusive/datacoord", "mixcoord-exclusive/querycoord", "mixcoord-exclusive/rootcoord"}},
+		{"no coordinator", "rootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\n",
+			[]string{"coordinators-incomplete/all"}},
+		{"two queues and no brokers", "externalKafka: {enabled: true}\n",
+			[]string{"message-queue/kafka-brokers", "message-queue/queue"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := validator(t).Enforced(withDefaults(t, tt.overlay))
+			sort.Strings(got)
+			assert.Equal(t, tt.want, got)
+			assert.Empty(t, validator(t).Validate(withDefaults(t, tt.overlay), nil), "a rule entry is not also a schema finding")
 		})
 	}
 }

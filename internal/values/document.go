@@ -11,12 +11,14 @@ package values
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"slices"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -46,6 +48,30 @@ const (
 	RuleEmpty        = "parse-empty"
 )
 
+// Rules describes the parse rules.
+func Rules() []finding.RuleDoc {
+	return []finding.RuleDoc{
+		{ID: RuleAliasBomb, Severity: finding.Error, Protects: "A YAML alias bomb: aliases that expand a small file into millions of values.", Fix: "Write the values out instead of nesting aliases."},
+		{ID: RuleNotMapping, Severity: finding.Error, Protects: "A file whose top level is a list or a scalar: Helm refuses it.", Fix: "Write `key: value` lines at the top level."},
+		{ID: RuleNotText, Severity: finding.Error, Protects: "Binary input, or text neither UTF-8 nor UTF-16 with a byte order mark: Helm refuses it.", Fix: "Pass a YAML text file."},
+		{ID: RuleSyntax, Severity: finding.Error, Protects: "Invalid YAML, or a --set flag Helm cannot apply to the values.", Fix: "Correct the syntax at the line shown."},
+		{ID: RuleDuplicateKey, Severity: finding.Error, HelmAccepts: true, Protects: "A key set twice in one mapping: Helm keeps the last one and silently drops the first.", Fix: "Remove or merge one of them."},
+		{ID: RuleMultipleDocs, Severity: finding.Error, HelmAccepts: true, Protects: "Several YAML documents in one file: Helm reads the first and silently drops the rest.", Fix: "Merge the documents, or pass them as separate files."},
+		{ID: RuleTooLarge, Severity: finding.Error, HelmAccepts: true, Protects: "A file over 4 MiB: a mistake, or an attack on the checker.", Fix: "Check that this is the values file you meant."},
+		{ID: RuleEmpty, Severity: finding.Warning, HelmAccepts: true, Protects: "An empty values file: it changes nothing, which is rarely what was meant.", Fix: "Add the values, or stop passing the file."},
+	}
+}
+
+// helmAccepts says whether Helm accepts what a parse rule refuses.
+func helmAccepts(rule string) bool {
+	for _, r := range Rules() {
+		if r.ID == rule {
+			return r.HelmAccepts
+		}
+	}
+	return false
+}
+
 // Document is one parsed values input.
 type Document struct {
 	Name   string         // as shown to users: the path given, or "<stdin>"
@@ -64,6 +90,8 @@ type posNode struct {
 	isMap    bool
 	isList   bool
 	children map[string]*posNode // keyed by child path element (a key, or "[i]")
+	raw      string              // a scalar's text as written
+	hasRaw   bool
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -71,6 +99,14 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse parses one values input named name. It returns the findings that make
 // the input unusable (the Document is then nil) or that deserve a warning.
 func Parse(name string, data []byte) (*Document, []finding.Finding) {
+	doc, found := parse(name, data)
+	for i := range found {
+		found[i].Stricter = helmAccepts(found[i].Rule)
+	}
+	return doc, found
+}
+
+func parse(name string, data []byte) (*Document, []finding.Finding) {
 	at := func(line, col int) finding.Origin { return finding.Origin{File: name, Line: line, Col: col} }
 	fail := func(rule, msg, fix string, o finding.Origin) (*Document, []finding.Finding) {
 		return nil, []finding.Finding{{Rule: rule, Severity: finding.Error, Message: msg, Fix: fix, Origin: o}}
@@ -79,6 +115,9 @@ func Parse(name string, data []byte) (*Document, []finding.Finding) {
 		return fail(RuleTooLarge, fmt.Sprintf("the file is larger than the %d bytes (%d MiB) a values file may have", MaxFileSize, MaxFileSize>>20),
 			"check that this is the values file you meant; split it if it really is one", at(0, 0))
 	}
+	// UTF-16 with a byte order mark is text to Helm's YAML parser: read it as
+	// the UTF-8 it stands for (lines and columns count characters alike).
+	data = fromUTF16(data)
 	if bad := firstNonText(data); bad >= 0 {
 		line := 1 + bytes.Count(data[:bad], []byte("\n"))
 		return fail(RuleNotText, "the file is not UTF-8 text: binary data, or text in another encoding such as Latin-1",
@@ -93,12 +132,20 @@ func Parse(name string, data []byte) (*Document, []finding.Finding) {
 		}
 		return syntaxError(name, helmParseError(data, err))
 	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err == nil {
-		return fail(RuleMultipleDocs, "the file holds more than one YAML document: Helm reads only the first and silently drops the rest",
-			"remove the `---` separator and merge the documents, or split them into files passed one by one", at(next.Line, next.Column))
-	} else if !errors.Is(err, io.EOF) {
-		return syntaxError(name, helmParseError(data, err))
+	// Later documents are dropped by Helm: one that holds something is lost.
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return syntaxError(name, helmParseError(data, err))
+		}
+		if !emptyDocument(&next) {
+			return fail(RuleMultipleDocs, "the file holds more than one YAML document: Helm reads only the first and silently drops the rest",
+				"remove the `---` separator and merge the documents, or split them into files passed one by one", at(next.Line, next.Column))
+		}
 	}
 
 	doc := root.Content[0]
@@ -176,6 +223,39 @@ func syntaxError(name string, err error) (*Document, []finding.Finding) {
 		Rule: RuleSyntax, Severity: finding.Error, Origin: o,
 		Message: "invalid YAML: " + msg, Fix: "correct the YAML syntax at this line (indentation, a missing `:` or quote)",
 	}}
+}
+
+// emptyDocument reports whether a YAML document holds nothing (a lone `---`
+// at the end of a file): Helm loses nothing by reading only the first.
+func emptyDocument(doc *yaml.Node) bool {
+	if len(doc.Content) == 0 {
+		return true
+	}
+	n := doc.Content[0]
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && n.Style == 0
+}
+
+// fromUTF16 returns UTF-16 text with a byte order mark as UTF-8, and any other
+// data as it is.
+func fromUTF16(data []byte) []byte {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return data
+	}
+	body := data[2:]
+	if len(body)%2 != 0 {
+		return data // not UTF-16 after all: the text check refuses it
+	}
+	units := make([]uint16, len(body)/2)
+	for i := range units {
+		units[i] = order.Uint16(body[2*i:])
+	}
+	return []byte(string(utf16.Decode(units)))
 }
 
 // firstNonText returns the offset of the first NUL byte or invalid UTF-8
@@ -261,6 +341,8 @@ func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
 		}
 	}
 	switch v.Kind {
+	case yaml.ScalarNode:
+		p.raw, p.hasRaw = v.Value, true
 	case yaml.MappingNode:
 		p.isMap = true
 		p.children = map[string]*posNode{}

@@ -45,12 +45,77 @@ func NewDefaults(name string, data []byte) *Defaults {
 	})}
 }
 
+// Prepared are the value flags of a run, each parsed once and its --set-file
+// read once, then applied to every check by Merge.
+type Prepared struct {
+	entries []preparedSet
+}
+
+type preparedSet struct {
+	origin finding.Origin                     // the flag, as findings name it
+	parse  func(string, map[string]any) error // Helm's parser for its kind
+	entry  string
+	alone  map[string]any // the entry parsed on its own, for provenance
+}
+
+// Prepare parses the value flags (Helm's strvals) and reads the files named by
+// --set-file with readFile, once for the whole run. A malformed flag or an
+// unreadable file is an error: the run cannot check anything.
+func Prepare(sets Sets, readFile func(string) ([]byte, error)) (*Prepared, error) {
+	files := map[string]string{}
+	var fileErr error
+	readOnce := func(rs []rune) (any, error) {
+		name := string(rs)
+		if data, ok := files[name]; ok {
+			return data, nil
+		}
+		data, err := readFile(name)
+		if err == nil && len(data) > MaxFileSize {
+			err = fmt.Errorf("%s is larger than the %d MiB valuescheck reads (Helm reads any size)", name, MaxFileSize>>20)
+		}
+		if err != nil {
+			fileErr = err
+			return nil, err
+		}
+		files[name] = string(data)
+		return files[name], nil
+	}
+	kinds := []struct {
+		flag    string
+		entries []string
+		parse   func(string, map[string]any) error
+	}{
+		{"--set-json", sets.JSON, strvals.ParseJSON},
+		{"--set", sets.Values, strvals.ParseInto},
+		{"--set-string", sets.Strings, strvals.ParseIntoString},
+		{"--set-file", sets.Files, func(s string, m map[string]any) error {
+			return strvals.ParseIntoFile(s, m, readOnce)
+		}},
+		{"--set-literal", sets.Literals, strvals.ParseLiteralInto},
+	}
+	p := &Prepared{}
+	for _, k := range kinds {
+		for _, entry := range k.entries {
+			alone := map[string]any{}
+			if err := k.parse(entry, alone); err != nil {
+				if fileErr != nil {
+					err = fileErr
+				}
+				return nil, fmt.Errorf("%s %s: %w", k.flag, entry, err)
+			}
+			p.entries = append(p.entries, preparedSet{origin: finding.Origin{Flag: k.flag + " " + entry}, parse: k.parse, entry: entry, alone: alone})
+		}
+	}
+	return p, nil
+}
+
 // Merge merges values inputs like `helm template -f a -f b --set ...`: the
 // documents in order (later keys win, mappings merge, lists are replaced), then
 // the flags. It returns Helm's user values (chart defaults are coalesced under
 // them later, by Helm's own chartutil) and the provenance of every value, the
-// chart defaults' included. readFile reads the files named by --set-file.
-func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string) ([]byte, error)) (map[string]any, *Provenance, error) {
+// chart defaults' included. A flag that does not apply to these values (an
+// index into a value that is no list) is a finding at the flag.
+func Merge(defaults *Defaults, docs []*Document, sets *Prepared) (map[string]any, *Provenance, []finding.Finding) {
 	user := map[string]any{}
 	var tree *posNode
 	for _, d := range docs {
@@ -59,37 +124,20 @@ func Merge(defaults *Defaults, docs []*Document, sets Sets, readFile func(string
 		user = mergeMaps(user, deepCopy(d.Values).(map[string]any))
 		tree = overlay(tree, d.tree, false)
 	}
-	type flagKind struct {
-		flag    string
-		entries []string
-		parse   func(string, map[string]any) error
-	}
-	kinds := []flagKind{
-		{"--set-json", sets.JSON, strvals.ParseJSON},
-		{"--set", sets.Values, strvals.ParseInto},
-		{"--set-string", sets.Strings, strvals.ParseIntoString},
-		{"--set-file", sets.Files, func(s string, m map[string]any) error {
-			return strvals.ParseIntoFile(s, m, func(rs []rune) (any, error) {
-				data, err := readFile(string(rs))
-				return string(data), err
-			})
-		}},
-		{"--set-literal", sets.Literals, strvals.ParseLiteralInto},
-	}
-	for _, k := range kinds {
-		for _, entry := range k.entries {
-			alone := map[string]any{}
-			if err := k.parse(entry, alone); err != nil {
-				return nil, nil, fmt.Errorf("%s %s: %w", k.flag, entry, err)
-			}
-			if err := k.parse(entry, user); err != nil {
-				return nil, nil, fmt.Errorf("%s %s: %w", k.flag, entry, err)
+	var out []finding.Finding
+	if sets != nil {
+		for _, e := range sets.entries {
+			if err := e.parse(e.entry, user); err != nil {
+				out = append(out, finding.Finding{Rule: RuleSyntax, Severity: finding.Error, Origin: e.origin,
+					Message: "Helm cannot apply the flag to these values: " + err.Error(),
+					Fix:     "change the flag's key to fit the values it sets (an index needs a list, a key a mapping)"})
+				continue
 			}
 			// strvals sets list items in place (t[0].key=x keeps t[0]'s other keys).
-			tree = overlay(tree, flagTree(alone, finding.Origin{Flag: k.flag + " " + entry}), true)
+			tree = overlay(tree, flagTree(e.alone, e.origin), true)
 		}
 	}
-	return user, &Provenance{tree: tree, defaults: defaults}, nil
+	return user, &Provenance{tree: tree, defaults: defaults}, out
 }
 
 // deepCopy copies parsed values: mappings and lists, down to their scalars.
@@ -174,6 +222,24 @@ func (p *Provenance) Origin(path string) finding.Origin {
 		return n.origin
 	}
 	return finding.Origin{}
+}
+
+// Scalar returns the text of the scalar at path as the user wrote it (2.10,
+// 0123, yes: before YAML turned it into a number or a boolean), and whether a
+// file (not a flag) set it; ok is false for a value that is not a scalar the
+// user wrote.
+func (p *Provenance) Scalar(path string) (text string, inFile, ok bool) {
+	if p.index == nil {
+		p.index = indexTree(p.tree)
+	}
+	n := p.index[path]
+	if n == nil || n.isMap || n.isList {
+		return "", false, false
+	}
+	if n.origin.Flag != "" {
+		return "", false, true
+	}
+	return n.raw, true, n.hasRaw
 }
 
 // KeyOrigin returns where the key naming the value at path was written (the

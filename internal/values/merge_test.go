@@ -2,6 +2,7 @@ package values
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -125,12 +126,44 @@ func TestMergeLayersAndFlags(t *testing.T) {
 				}
 				return noFiles(name)
 			}
-			user, prov, err := Merge(defaults, docs, tt.sets, read)
+			user, prov, err := merge(defaults, docs, tt.sets, read)
 			require.NoError(t, err)
 			require.NotNil(t, prov)
 			assert.Equal(t, tt.want, user)
 		})
 	}
+}
+
+// merge is Prepare then Merge, with a flag Merge cannot apply as an error.
+func merge(defaults *Defaults, docs []*Document, sets Sets, read func(string) ([]byte, error)) (map[string]any, *Provenance, error) {
+	prepared, err := Prepare(sets, read)
+	if err != nil {
+		return nil, nil, err
+	}
+	user, prov, problems := Merge(defaults, docs, prepared)
+	if len(problems) > 0 {
+		return nil, nil, errors.New(problems[0].Origin.Flag + ": " + problems[0].Message)
+	}
+	return user, prov, nil
+}
+
+// TestPrepareReadsEachFileOnce: --set-file files are read once per run, and
+// a file over the size limit is an error that says Helm has none.
+func TestPrepareReadsEachFileOnce(t *testing.T) {
+	reads := 0
+	read := func(string) ([]byte, error) { reads++; return []byte("x"), nil }
+	p, err := Prepare(Sets{Files: []string{"a=f.txt", "b=f.txt"}}, read)
+	require.NoError(t, err)
+	for range 3 {
+		_, _, problems := Merge(NewDefaults("values.yaml", nil), nil, p)
+		require.Empty(t, problems)
+	}
+	assert.Equal(t, 1, reads)
+
+	big := func(string) ([]byte, error) { return make([]byte, MaxFileSize+1), nil }
+	_, err = Prepare(Sets{Files: []string{"a=big.bin"}}, big)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than the 4 MiB valuescheck reads (Helm reads any size)")
 }
 
 func TestMergeErrors(t *testing.T) {
@@ -147,7 +180,7 @@ func TestMergeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := Merge(defaults, nil, tt.sets, noFiles)
+			_, _, err := merge(defaults, nil, tt.sets, noFiles)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
@@ -173,7 +206,7 @@ func TestMergeLeavesDocumentsAlone(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			layer := mustParse(t, "layer.yaml", tt.layer)
 			before := mustParse(t, "layer.yaml", tt.layer).Values
-			_, _, err := Merge(defaults, []*Document{layer}, tt.sets, noFiles)
+			_, _, err := merge(defaults, []*Document{layer}, tt.sets, noFiles)
 			require.NoError(t, err)
 			assert.Equal(t, before, layer.Values, "Merge changed the layer's values")
 		})
@@ -351,7 +384,7 @@ func TestMergeHelmParity(t *testing.T) {
 				}
 			}
 
-			user, _, err := Merge(defaults, docs, sets, os.ReadFile)
+			user, _, err := merge(defaults, docs, sets, os.ReadFile)
 			require.NoError(t, err)
 			got, err := json.Marshal(typed(user))
 			require.NoError(t, err)
@@ -390,7 +423,7 @@ rootCoordinator:
 	def := NewDefaults("charts/milvus-coord/values.yaml", []byte(defaults))
 	a := mustParse(t, "a.yaml", first)
 	b := mustParse(t, "b.yaml", second)
-	_, prov, err := Merge(def, []*Document{a, b}, Sets{Values: []string{"image.tag=v2.5.0"}}, noFiles)
+	_, prov, err := merge(def, []*Document{a, b}, Sets{Values: []string{"image.tag=v2.5.0"}}, noFiles)
 	require.NoError(t, err)
 
 	at := func(file string, line, col int) finding.Origin {
@@ -443,7 +476,7 @@ func TestProvenanceOfFlags(t *testing.T) {
 		Files:    []string{"f=x.txt"},
 		Literals: []string{"lit=a,b"},
 	}
-	_, prov, err := Merge(def, []*Document{layer}, sets, func(string) ([]byte, error) { return []byte("x"), nil })
+	_, prov, err := merge(def, []*Document{layer}, sets, func(string) ([]byte, error) { return []byte("x"), nil })
 	require.NoError(t, err)
 	tests := []struct {
 		path string
@@ -491,7 +524,7 @@ queryCoordinator:
 dataCoordinator: {<<: *other, strategy: {type: Recreate}}
 `
 	doc := mustParse(t, "m.yaml", data)
-	_, prov, err := Merge(def, []*Document{doc}, Sets{}, noFiles)
+	_, prov, err := merge(def, []*Document{doc}, Sets{}, noFiles)
 	require.NoError(t, err)
 	qc, _ := Lookup(doc.Values, "queryCoordinator", "replicas")
 	require.Equal(t, float64(1), qc, "the first merged mapping wins")

@@ -23,8 +23,7 @@ func TestGeneratedValuesPass(t *testing.T) {
 	ch, err := check.LoadChart(milvuscoord.Chart(), milvuscoord.ChartDir)
 	require.NoError(t, err)
 	for i, v := range Generate(20261128, 50) {
-		res, err := ch.Check(&check.Input{Name: "generated.yaml", Data: []byte(v)}, check.Options{})
-		require.NoError(t, err)
+		res := ch.Check(&check.Input{Name: "generated.yaml", Data: []byte(v)}, check.Options{})
 		for _, f := range res.Findings {
 			assert.NotEqual(t, finding.Error, f.Severity, "file %d: %s\n%s", i, f.Text(), v)
 		}

@@ -2,10 +2,13 @@ package valuesschema
 
 import (
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/milvus-coord/milvus-coord/internal/coord"
 )
 
 // Coordinator describes one coordinator values block.
@@ -18,13 +21,29 @@ type Coordinator struct {
 	portDetail string
 }
 
-// Coordinators are the chart's coordinator blocks, in render order.
-var Coordinators = []Coordinator{
-	{Key: "rootCoordinator", Role: "rootcoord", ConfigKey: "rootCoord", Port: 53100, Separate: true},
-	{Key: "queryCoordinator", Role: "querycoord", ConfigKey: "queryCoord", Port: 19531, Separate: true},
-	{Key: "dataCoordinator", Role: "datacoord", ConfigKey: "dataCoord", Port: 13333, Separate: true},
-	{Key: "mixCoordinator", Role: "mixcoord", ConfigKey: "rootCoord, queryCoord and dataCoord", Port: 53100,
-		portDetail: " The querycoord and datacoord ports come from queryCoordinator.service.port and dataCoordinator.service.port."},
+// Coordinators are the chart's coordinator blocks, in render order, from the
+// coordinator table of internal/coord.
+var Coordinators = func() []Coordinator {
+	var out []Coordinator
+	for _, r := range coord.Required {
+		out = append(out, Coordinator{Key: r.ValuesKey, Role: r.Name, ConfigKey: r.Section, Port: r.DefaultPort, Separate: true})
+	}
+	return append(out, Coordinator{Key: coord.MixcoordValuesKey, Role: coord.MixcoordName,
+		ConfigKey: "rootCoord, queryCoord and dataCoord", Port: coord.RootCoord.DefaultPort,
+		portDetail: " The querycoord and datacoord ports come from queryCoordinator.service.port and dataCoordinator.service.port."})
+}()
+
+// roles is the subject of a coordinator's rule entries, as the rules name it:
+// the roles the block serves.
+func (c Coordinator) roles() string {
+	if c.Separate {
+		return c.Role
+	}
+	names := make([]string, len(coord.Required))
+	for i, r := range coord.Required {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // Build returns the chart's values schema. defaults, the chart's parsed
@@ -40,6 +59,9 @@ func Build(defaults map[string]any) *Schema {
 				"tag": nonEmpty("Milvus image tag, a string (quote versions such as \"2.4\"). " +
 					"Its version selects the coordinator commands: 2.6 and later only have mixcoord."),
 				"pullPolicy": enum("Image pull policy.", "Always", "IfNotPresent", "Never"),
+				"digest": {Description: "Image digest (sha256:<64 hex>) that pins the image: the reference becomes " +
+					"repository:tag@digest, while labels and the version rules keep reading the tag. Empty for none.",
+					Type: "string", Pattern: `^(sha256:[a-f0-9]{64})?$`},
 			}),
 			"pullSecrets": kube.schema([]corev1.LocalObjectReference{}, "Image pull secrets (`- name: regcred`)."),
 		}),
@@ -159,7 +181,7 @@ func Build(defaults map[string]any) *Schema {
 	root := object("Values of the milvus-coord chart: Milvus coordinators with active-standby high availability.", props)
 	root.SchemaURI = "http://json-schema.org/draft-07/schema#"
 	root.Title = "milvus-coord values"
-	root.AllOf = []*Schema{mixCoordinatorExclusive(), oneMessageQueue()}
+	root.AllOf = ruleEntries()
 	root.Definitions = kube.definitions
 	setDefaults(root, defaults)
 	return root
@@ -193,87 +215,110 @@ func coordinator(kube *kubeTypes, c Coordinator) *Schema {
 			"labels":      stringMap("Service labels."),
 		}),
 	})
-	s.AllOf = []*Schema{replicasNeedStandby(), nonHAIsRecreate()}
 	return s
+}
+
+// ruleEntries are the HA rules the schema can say, so that Helm, helm lint and
+// editors refuse them too. Each is a root allOf entry whose $comment names the
+// valuescheck rule and subject of the same finding ("rule <id> <subject>"),
+// which is how valuescheck knows that Helm refuses it.
+func ruleEntries() []*Schema {
+	entry := func(id, subject string, s *Schema) *Schema {
+		s.Comment = "rule " + id + " " + subject
+		return s
+	}
+	var out []*Schema
+	for _, c := range Coordinators {
+		out = append(out,
+			entry("ha-replicas-need-standby", c.roles(), replicasNeedStandby(c.Key)),
+			entry("non-ha-rolling-update", c.roles(), nonHAIsRecreate(c.Key)))
+	}
+	for _, c := range Coordinators {
+		if c.Separate {
+			out = append(out, entry("mixcoord-exclusive", c.Role, mixCoordinatorExclusive(c.Key)))
+		}
+	}
+	out = append(out,
+		entry("coordinators-incomplete", "all", someCoordinator()),
+		entry("message-queue", "queue", oneMessageQueue()),
+		entry("message-queue", "kafka-brokers", kafkaBrokers()))
+	return out
+}
+
+// block is a schema of the values block key with props, all required.
+func block(key string, props map[string]*Schema) *Schema {
+	required := make([]string, 0, len(props))
+	for k := range props {
+		required = append(required, k)
+	}
+	sort.Strings(required)
+	return &Schema{Properties: map[string]*Schema{key: {Properties: props, Required: required}}, Required: []string{key}}
 }
 
 // replicasNeedStandby: an enabled coordinator with replicas > 1 must run
 // active-standby; otherwise the second pod crash-loops on the session key.
-func replicasNeedStandby() *Schema {
+func replicasNeedStandby(key string) *Schema {
 	return &Schema{
-		If: &Schema{
-			Properties: map[string]*Schema{"enabled": {Const: true}, "replicas": {Minimum: ptr(2.0)}},
-			Required:   []string{"enabled", "replicas"},
-		},
-		Then: &Schema{
-			Properties: map[string]*Schema{"activeStandby": {
-				Properties: map[string]*Schema{"enabled": {Const: true}},
-				Required:   []string{"enabled"},
-			}},
-			Required: []string{"activeStandby"},
-		},
+		If: block(key, map[string]*Schema{"enabled": {Const: true}, "replicas": {Minimum: ptr(2.0)}}),
+		Then: block(key, map[string]*Schema{"activeStandby": {
+			Properties: map[string]*Schema{"enabled": {Const: true}},
+			Required:   []string{"enabled"},
+		}}),
 	}
 }
 
-// nonHAIsRecreate: without active-standby two pods must never overlap, so a user
-// strategy can only be Recreate, with no rollingUpdate block.
-func nonHAIsRecreate() *Schema {
+// nonHAIsRecreate: without active-standby two pods must never overlap, so an
+// enabled coordinator's strategy can only be Recreate, with no rollingUpdate.
+func nonHAIsRecreate(key string) *Schema {
 	return &Schema{
-		If: &Schema{
-			Properties: map[string]*Schema{"activeStandby": {
-				Properties: map[string]*Schema{"enabled": {Const: false}},
-				Required:   []string{"enabled"},
-			}},
-			Required: []string{"activeStandby"},
-		},
-		Then: &Schema{
-			Properties: map[string]*Schema{"strategy": {
-				Properties: map[string]*Schema{"type": {Const: "Recreate"}},
-				Not:        &Schema{Required: []string{"rollingUpdate"}},
-			}},
-		},
+		If: block(key, map[string]*Schema{"enabled": {Const: true}, "activeStandby": {
+			Properties: map[string]*Schema{"enabled": {Const: false}},
+			Required:   []string{"enabled"},
+		}}),
+		Then: &Schema{Properties: map[string]*Schema{key: {Properties: map[string]*Schema{"strategy": {
+			Properties: map[string]*Schema{"type": {Const: "Recreate"}},
+			Not:        &Schema{Required: []string{"rollingUpdate"}},
+		}}}}},
 	}
 }
 
 // mixCoordinatorExclusive: mixcoord registers the same roles as the separate
-// coordinators, so they never run together.
-func mixCoordinatorExclusive() *Schema {
-	off := map[string]*Schema{}
-	for _, c := range Coordinators {
-		if c.Separate {
-			off[c.Key] = &Schema{Properties: map[string]*Schema{"enabled": {Const: false}}}
-		}
-	}
+// coordinator key, so they never run together.
+func mixCoordinatorExclusive(key string) *Schema {
 	return &Schema{
-		If: &Schema{
-			Properties: map[string]*Schema{"mixCoordinator": {
-				Properties: map[string]*Schema{"enabled": {Const: true}},
-				Required:   []string{"enabled"},
-			}},
-			Required: []string{"mixCoordinator"},
-		},
-		Then: &Schema{Properties: off},
+		If:   block(coord.MixcoordValuesKey, map[string]*Schema{"enabled": {Const: true}}),
+		Then: &Schema{Properties: map[string]*Schema{key: {Properties: map[string]*Schema{"enabled": {Const: false}}}}},
 	}
 }
 
-// oneMessageQueue: exactly one of Pulsar and Kafka, and Kafka with brokers.
+// someCoordinator: at least one coordinator block is enabled.
+func someCoordinator() *Schema {
+	s := &Schema{}
+	for _, c := range Coordinators {
+		s.AnyOf = append(s.AnyOf, block(c.Key, map[string]*Schema{"enabled": {Const: true}}))
+	}
+	return s
+}
+
+// kafkaBrokers: Kafka needs its bootstrap servers.
+func kafkaBrokers() *Schema {
+	return &Schema{
+		If: block("externalKafka", map[string]*Schema{"enabled": {Const: true}}),
+		Then: &Schema{Properties: map[string]*Schema{"externalKafka": {
+			Properties: map[string]*Schema{"brokerList": {MinLength: ptr(1)}}}}},
+	}
+}
+
+// oneMessageQueue: exactly one of Pulsar and Kafka.
 func oneMessageQueue() *Schema {
 	pulsar := func(enabled bool) *Schema {
 		return &Schema{Properties: map[string]*Schema{"externalPulsar": {
 			Properties: map[string]*Schema{"enabled": {Const: enabled}},
 		}}}
 	}
-	kafka := pulsar(false)
-	kafka.Properties["externalKafka"] = &Schema{Properties: map[string]*Schema{"brokerList": {MinLength: ptr(1)}}}
 	return &Schema{
-		If: &Schema{
-			Properties: map[string]*Schema{"externalKafka": {
-				Properties: map[string]*Schema{"enabled": {Const: true}},
-				Required:   []string{"enabled"},
-			}},
-			Required: []string{"externalKafka"},
-		},
-		Then: kafka,
+		If:   block("externalKafka", map[string]*Schema{"enabled": {Const: true}}),
+		Then: pulsar(false),
 		Else: pulsar(true),
 	}
 }

@@ -19,6 +19,7 @@ import (
 // contract uses are present.
 type Schema struct {
 	SchemaURI            string             `json:"$schema,omitempty"`
+	Comment              string             `json:"$comment,omitempty"`
 	Ref                  string             `json:"$ref,omitempty"`
 	Title                string             `json:"title,omitempty"`
 	Description          string             `json:"description,omitempty"`
@@ -39,6 +40,7 @@ type Schema struct {
 	Then                 *Schema            `json:"then,omitempty"`
 	Else                 *Schema            `json:"else,omitempty"`
 	AllOf                []*Schema          `json:"allOf,omitempty"`
+	AnyOf                []*Schema          `json:"anyOf,omitempty"`
 	Not                  *Schema            `json:"not,omitempty"`
 	Definitions          map[string]*Schema `json:"definitions,omitempty"`
 }

@@ -45,8 +45,7 @@ func TestCompose(t *testing.T) {
 			if values != "" {
 				file = &check.Input{Name: name, Data: []byte(values)}
 			}
-			res, err := ch.Check(file, check.Options{Render: render.Options{ReleaseName: "coord"}})
-			require.NoError(t, err)
+			res := ch.Check(file, check.Options{Render: render.Options{ReleaseName: "coord"}})
 			require.NotNil(t, res.Objects)
 			out, err := render.Compose(res.Objects, "coord")
 			require.NoError(t, err)

@@ -48,7 +48,7 @@ Takes (dict "root" $ "c" $component) or (dict "root" $).
 */}}
 {{- define "milvus-coord.labels" -}}
 {{ include "milvus-coord.selectorLabels" . }}
-app.kubernetes.io/version: {{ .root.Values.image.all.tag | toString | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/version: {{ include "milvus-coord.versionLabel" .root | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: milvus
 helm.sh/chart: {{ include "milvus-coord.chart" .root }}
@@ -84,6 +84,43 @@ as JSON (read with fromJson: much cheaper than a YAML round trip).
 {"rootcoord": {"configKey": "rootCoord", "env": "ROOT_COORD", "block": "rootCoordinator"},
  "querycoord": {"configKey": "queryCoord", "env": "QUERY_COORD", "block": "queryCoordinator"},
  "datacoord": {"configKey": "dataCoord", "env": "DATA_COORD", "block": "dataCoordinator"}}
+{{- end }}
+
+{{/*
+milvus-coord.versionLabel: the image tag as a label value: a digest after "@" is
+left out (it is in image.all.digest or the image reference), any character a
+label value may not hold becomes "_", and the value is cut to 63 characters and
+trimmed to start and end with a letter or digit, as the API server requires.
+*/}}
+{{- define "milvus-coord.versionLabel" -}}
+{{- $tag := first (splitList "@" (toString .Values.image.all.tag)) }}
+{{- $label := regexReplaceAll "[^-A-Za-z0-9_.]" $tag "_" | trunc 63 }}
+{{- $label = regexReplaceAll "^[^A-Za-z0-9]+" $label "" }}
+{{- regexReplaceAll "[^A-Za-z0-9]+$" $label "" }}
+{{- end }}
+
+{{/*
+milvus-coord.image: the image reference: repository:tag, and @digest when
+image.all.digest pins it.
+*/}}
+{{- define "milvus-coord.image" -}}
+{{- $v := .Values.image.all }}
+{{- $ref := printf "%s:%s" $v.repository (toString $v.tag) }}
+{{- with $v.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end }}
+{{- $ref }}
+{{- end }}
+
+{{/*
+milvus-coord.parseBool: "true" or "false" as Milvus reads a config value
+(strconv.ParseBool: 1, t, T, TRUE, true, True are true; 0, f, F, FALSE, false,
+False are false); "invalid" for anything else, which Milvus reads as false.
+*/}}
+{{- define "milvus-coord.parseBool" -}}
+{{- $s := toString . }}
+{{- if has $s (list "1" "t" "T" "TRUE" "true" "True") }}true
+{{- else if has $s (list "0" "f" "F" "FALSE" "false" "False") }}false
+{{- else }}invalid
+{{- end }}
 {{- end }}
 
 {{/*
@@ -155,7 +192,8 @@ Unlike sprig's mergeOverwrite it copies false, 0 and "" too: a user who writes
 
 {{/*
 milvus-coord.extraConfigFile: extraConfigFiles."user.yaml" parsed, as JSON ({} when
-empty). A text that is not a YAML mapping stops the render.
+empty). A text that is not a YAML mapping stops the render (the tag names the
+value for valuescheck).
 */}}
 {{- define "milvus-coord.extraConfigFile" -}}
 {{- $text := index .Values.extraConfigFiles "user.yaml" | default "" }}
@@ -163,7 +201,7 @@ empty). A text that is not a YAML mapping stops the render.
 {{- if trim $text }}
 {{- $parsed = fromYaml $text }}
 {{- if hasKey $parsed "Error" }}
-{{- fail (printf "extraConfigFiles.user.yaml is not a YAML mapping (%s): Milvus would not start with it; fix the text or move the settings to milvus.extraConfig" (index $parsed "Error")) }}
+{{- fail (printf "extraConfigFiles.user.yaml is not a YAML mapping (%s): Milvus would not start with it; fix the text or move the settings to milvus.extraConfig [render-template extraConfigFiles[\"user.yaml\"]]" (index $parsed "Error")) }}
 {{- end }}
 {{- end }}
 {{- toJson $parsed }}
@@ -319,42 +357,4 @@ as a JSON list. Milvus maps MINIO_ACCESS_KEY_ID to minio.accessKeyID and so on.
 {{- $env = append $env (dict "name" "KAFKA_SASL_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" ($v.externalKafka.existingSecret | default $own) "key" "saslpassword"))) }}
 {{- end }}
 {{- toJson $env }}
-{{- end }}
-
-{{/*
-milvus-coord.validateComponent: the guards of one coordinator, over its values
-and the merged config it will read; fails the render with the key to change.
-Takes (dict "root" $ "c" $component "config" $mergedConfig).
-*/}}
-{{- define "milvus-coord.validateComponent" -}}
-{{- $c := .c }}
-{{- $cfg := .config }}
-{{- $block := index .root.Values $c.key }}
-{{- $ha := $block.activeStandby.enabled }}
-{{- $roles := include "milvus-coord.roles" .root | fromJson }}
-{{- if and (gt (int $block.replicas) 1) (not $ha) }}
-{{- fail (printf "%s.replicas is %d but %s.activeStandby.enabled is false: the extra replicas crash-loop fighting over the etcd session key; set %s.activeStandby.enabled: true or %s.replicas: 1" $c.key (int $block.replicas) $c.key $c.key $c.key) }}
-{{- end }}
-{{- if and (not $ha) (eq (($block.strategy | default dict).type | default "Recreate") "RollingUpdate") }}
-{{- fail (printf "%s.strategy.type is RollingUpdate but %s.activeStandby.enabled is false: a rollout would run two non-HA coordinators at once and the new one crash-loops; remove %s.strategy or set %s.activeStandby.enabled: true" $c.key $c.key $c.key $c.key) }}
-{{- end }}
-{{- range $block.extraEnv }}
-{{- $normalized := regexReplaceAll "[_./]" (lower (toString .name)) "" }}
-{{- if has $normalized (list "rootcoordenableactivestandby" "querycoordenableactivestandby" "datacoordenableactivestandby" "indexcoordenableactivestandby" "commonsessionttl") }}
-{{- fail (printf "%s.extraEnv sets %s, which Milvus reads over the config the chart writes from the values: the pods would not run in the mode they are deployed for; remove it and set %s.activeStandby.enabled or milvus.session.ttl" $c.key .name $c.key) }}
-{{- end }}
-{{- end }}
-{{- range $c.roles }}
-{{- $section := index $cfg (index $roles .).configKey | default dict }}
-{{- $path := printf "%s.enableActiveStandby" (index $roles .).configKey }}
-{{- if hasKey $section "activeStandby" }}
-{{- fail (printf "the extra Milvus config sets %s.activeStandby, which no Milvus code reads; remove it and use %s.activeStandby.enabled" (index $roles .).configKey $c.key) }}
-{{- end }}
-{{- if not (kindIs "bool" $section.enableActiveStandby) }}
-{{- fail (printf "the extra Milvus config sets %s to %v, not a boolean: Milvus reads it as false; remove it and use %s.activeStandby.enabled" $path $section.enableActiveStandby $c.key) }}
-{{- end }}
-{{- if ne $section.enableActiveStandby $ha }}
-{{- fail (printf "the extra Milvus config sets %s: %t but %s.activeStandby.enabled is %t: the rollout strategy and disruption budget follow the values, the pods follow the config; remove %s from the extra config" $path $section.enableActiveStandby $c.key $ha $path) }}
-{{- end }}
-{{- end }}
 {{- end }}

@@ -1,0 +1,273 @@
+package coord
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// Process is how a workload runs Milvus.
+type Process int
+
+const (
+	// Single runs one coordinator: `milvus run rootcoord`.
+	Single Process = iota + 1
+	// Mixture runs several coordinators in one process, each electing on its
+	// own flag: `milvus run mixture -rootcoord -querycoord -datacoord` (2.4, 2.5).
+	Mixture
+	// Mixcoord is Milvus 2.6's one coordinator process: `milvus run mixcoord`.
+	Mixcoord
+)
+
+// Model is the coordinator layer of one Milvus installation.
+type Model struct {
+	// Version is the Milvus release the coordinators run; unknown when the
+	// image tag carries none.
+	Version Fact[Version]
+	// Tag is the image tag the version was read from.
+	Tag Fact[string]
+	// Workloads run the coordinators, in a fixed order: this chart's blocks in
+	// chart order, or objects in manifest order.
+	Workloads []*Workload
+	// Queue is the message queue the coordinators are configured for (values
+	// only).
+	Queue Fact[MessageQueue]
+	// UserSet reports whether the user set the values path (rather than the
+	// chart defaults), so a finding about two values points at the one the
+	// user wrote; nil for manifests.
+	UserSet func(path string) bool
+	// Absent are the coordinator blocks this chart knows that deploy nothing
+	// (values only): the places to turn a missing role on.
+	Absent []Absent
+}
+
+// Absent is a coordinator values block that is turned off.
+type Absent struct {
+	Key     string // rootCoordinator
+	Role    string // rootcoord, or mixcoord
+	Enabled Source // its enabled flag
+}
+
+// Workload is one Deployment (or StatefulSet) that runs coordinators.
+type Workload struct {
+	// Name is what messages call it: the values block (rootCoordinator) or the
+	// object (Deployment coord-rootcoord).
+	Name string
+	// Block is the values block that configures it; empty for manifests.
+	Block   string
+	Process Process
+	// Roles are the coordinator roles it serves.
+	Roles    []Role
+	Replicas Fact[int]
+	// Declared is the mode the producer deployed the workload for (this chart's
+	// activeStandby.enabled, which decides the rollout, budget and spread it
+	// renders); unknown for manifests, where only what Milvus reads counts.
+	Declared Fact[bool]
+	// Config is what the pods read: config files, then env.
+	Config   *Config
+	Strategy Fact[Strategy]
+	Spread   Fact[Spread]
+	Budget   Fact[Budget]
+}
+
+// Self is the workload as a source: the object, or the values block.
+func (w *Workload) Self() Source { return Source{Object: w.Name, Block: w.Block} }
+
+// Runs reports whether the workload serves role.
+func (w *Workload) Runs(role Role) bool {
+	for _, r := range w.Roles {
+		if r.Name == role.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleNames lists the roles it serves.
+func (w *Workload) RoleNames() string {
+	names := make([]string, len(w.Roles))
+	for i, r := range w.Roles {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// Standby is a workload's effective active-standby for one role, as Milvus
+// decides it.
+type Standby struct {
+	On bool
+	// Setting is what Milvus read; Set is false when no source sets the key
+	// and Milvus' default (false) applies.
+	Setting Setting
+	Set     bool
+	// Overridden are the settings of the same key that Setting overrides.
+	Overridden []Setting
+	// Invalid is true when the value is no boolean Milvus can parse (read as false).
+	Invalid bool
+	// Always is true when the version makes it active-standby whatever the
+	// config says (mixcoord from 2.6.8).
+	Always bool
+}
+
+// ActiveStandby returns whether Milvus runs role of w in active-standby mode,
+// following the version's rules: from 2.6.8 mixcoord always is; 2.6.0 to 2.6.7
+// mixcoord reads mixCoord.enableActiveStandby, falling back to the rootCoord
+// key; otherwise each role reads <section>.enableActiveStandby (env over files,
+// strconv.ParseBool, false when unset or unparsable).
+func (w *Workload) ActiveStandby(role Role, v Fact[Version]) Standby {
+	if w.Process == Mixcoord && v.Known {
+		if v.Value.MixcoordAlwaysStandby() {
+			return Standby{On: true, Always: true}
+		}
+		if v.Value.MixcoordReadsOwnKey() {
+			if s, over, ok := w.Config.Lookup(ActiveStandbyKey(MixcoordSection)); ok {
+				return standby(s, over)
+			}
+			role = RootCoord
+		}
+	}
+	s, over, ok := w.Config.Lookup(ActiveStandbyKey(role.Section))
+	if !ok {
+		return Standby{}
+	}
+	return standby(s, over)
+}
+
+func standby(s Setting, over []Setting) Standby {
+	on, valid := ParseBool(s.Value)
+	return Standby{On: on, Setting: s, Set: true, Overridden: over, Invalid: !valid}
+}
+
+// AllStandby reports whether every role of w runs active-standby, and the
+// first role that does not.
+func (w *Workload) AllStandby(v Fact[Version]) (bool, Role, Standby) {
+	for _, r := range w.Roles {
+		if s := w.ActiveStandby(r, v); !s.On {
+			return false, r, s
+		}
+	}
+	return true, Role{}, Standby{}
+}
+
+// SessionTTL is common.session.ttl as the workload's pods read it; ok is false
+// when no source sets it (Milvus' shipped default applies) or it is no integer.
+func (w *Workload) SessionTTL() (ttl int, s Setting, ok bool) {
+	s, _, found := w.Config.Lookup(SessionTTLKey)
+	if !found {
+		return 0, s, false
+	}
+	ttl, err := strconv.Atoi(strings.TrimSpace(s.Value))
+	return ttl, s, err == nil
+}
+
+// Strategy is a Deployment's rollout strategy.
+type Strategy struct {
+	Type string // RollingUpdate or Recreate
+	// HasRollingUpdate is true when a rollingUpdate block is given (Kubernetes
+	// refuses one with Recreate).
+	HasRollingUpdate bool
+	// MaxSurge and MaxUnavailable are nil when unset (Kubernetes: 25%).
+	MaxSurge, MaxUnavailable *intstr.IntOrString
+	// Where name the fields for messages and fixes.
+	TypeAt, RollingUpdateAt, MaxSurgeAt, MaxUnavailableAt Source
+}
+
+// Resolved returns the pods a rollout may add above replicas and take away
+// below it, as the Deployment controller computes them: percentages of
+// replicas, surge rounded up and unavailable down, 25% when unset, and one
+// unavailable when both come to zero.
+func (s Strategy) Resolved(replicas int) (surge, unavailable int) {
+	quarter := intstr.FromString("25%")
+	resolve := func(v *intstr.IntOrString, up bool) int {
+		if v == nil {
+			v = &quarter
+		}
+		if v.Type == intstr.Int {
+			return v.IntValue()
+		}
+		p, err := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
+		if err != nil {
+			return 0
+		}
+		f := float64(p) * float64(replicas) / 100
+		if up {
+			return int(math.Ceil(f))
+		}
+		return int(math.Floor(f))
+	}
+	surge, unavailable = resolve(s.MaxSurge, true), resolve(s.MaxUnavailable, false)
+	if surge == 0 && unavailable == 0 {
+		unavailable = 1
+	}
+	return surge, unavailable
+}
+
+// Spread is what keeps a workload's replicas apart.
+type Spread struct {
+	// Apart is true when a pod anti-affinity or topology spread constraint
+	// selects the workload's own pods.
+	Apart bool
+	// PinnedTo is the one node every pod must run on ("" when none): a
+	// hostname nodeSelector, or a required node affinity allowing one host.
+	PinnedTo string
+	PinnedAt Source
+	// Why says what left the replicas without spread, for messages; Remedy
+	// says what to change, in the producer's terms.
+	Why, Remedy string
+}
+
+// Budget is the PodDisruptionBudget that covers a workload's pods.
+type Budget struct {
+	Covered bool
+	// Name is the budget's, when one covers the pods.
+	Name string
+	// SharedWith names another workload whose pods the same budget selects.
+	SharedWith string
+	// Remedy says what to change to get a budget, in the producer's terms.
+	Remedy string
+}
+
+// MessageQueue is the message queue of the cluster: exactly one must be on.
+type MessageQueue struct {
+	Pulsar, Kafka                bool
+	KafkaBrokers                 string
+	PulsarAt, KafkaAt, BrokersAt Source
+}
+
+// Blame returns the first of the sources whose path the user set, so a finding
+// points at the line the user wrote; the first when the defaults set them all.
+func (m *Model) Blame(sources ...Source) Source {
+	for _, s := range sources {
+		if m.UserSet != nil && s.Object == "" && m.UserSet(s.Path) {
+			return s
+		}
+	}
+	return sources[0]
+}
+
+// HAKeys are the config keys that decide w's high availability: the
+// active-standby key of every section it runs (mixcoord's own on 2.6) and the
+// session TTL.
+func (w *Workload) HAKeys() []string {
+	var keys []string
+	for _, r := range w.Roles {
+		keys = append(keys, ActiveStandbyKey(r.Section))
+	}
+	if w.Process == Mixcoord {
+		keys = append(keys, ActiveStandbyKey(MixcoordSection))
+	}
+	return append(keys, SessionTTLKey)
+}
+
+// SameValue reports whether two settings of key mean the same to Milvus:
+// booleans as parsed, anything else as written.
+func SameValue(key string, a, b Setting) bool {
+	if strings.HasSuffix(NormalizeKey(key), "enableactivestandby") {
+		x, _ := ParseBool(a.Value)
+		y, _ := ParseBool(b.Value)
+		return x == y
+	}
+	return strings.TrimSpace(a.Value) == strings.TrimSpace(b.Value)
+}

@@ -1,0 +1,96 @@
+package coord
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+)
+
+// Version is a Milvus release.
+type Version struct{ Major, Minor, Patch int }
+
+// versionTag matches the release at the start of an image tag: v2.4.17,
+// 2.6.8-gpu, v2.5.4-20250101-abcdef. A tag that names a digest, "latest" or a
+// branch build carries no version.
+var versionTag = regexp.MustCompile(`^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+._].*)?$`)
+
+// ParseVersion reads the Milvus version from an image tag; false for a tag
+// that carries none.
+func ParseVersion(tag string) (Version, bool) {
+	m := versionTag.FindStringSubmatch(tag)
+	if m == nil {
+		return Version{}, false
+	}
+	var v Version
+	var err error
+	if v.Major, err = strconv.Atoi(m[1]); err != nil {
+		return Version{}, false
+	}
+	if v.Minor, err = strconv.Atoi(m[2]); err != nil {
+		return Version{}, false
+	}
+	if m[3] != "" {
+		if v.Patch, err = strconv.Atoi(m[3]); err != nil {
+			return Version{}, false
+		}
+	}
+	return v, true
+}
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }
+
+// AtLeast reports whether v is major.minor.patch or later.
+func (v Version) AtLeast(major, minor, patch int) bool {
+	if v.Major != major {
+		return v.Major > major
+	}
+	if v.Minor != minor {
+		return v.Minor > minor
+	}
+	return v.Patch >= patch
+}
+
+// Facts of Milvus by release, read from its source (release branches 2.2 to
+// 2.6; see ../shared/milvus-ha-facts.md for the files).
+
+// HasActiveStandby: the enableActiveStandby keys exist from 2.2.0.
+func (v Version) HasActiveStandby() bool { return v.AtLeast(2, 2, 0) }
+
+// HasIndexCoord: indexcoord is a coordinator of its own before 2.3.
+func (v Version) HasIndexCoord() bool { return !v.AtLeast(2, 3, 0) }
+
+// MixcoordOnly: from 2.6 only `milvus run mixcoord` exists; the separate
+// coordinator commands exit with "Unknown server type".
+func (v Version) MixcoordOnly() bool { return v.AtLeast(2, 6, 0) }
+
+// MixcoordAlwaysStandby: from 2.6.8 mixcoord is active-standby whatever the
+// config says (milvus PR 46457).
+func (v Version) MixcoordAlwaysStandby() bool { return v.AtLeast(2, 6, 8) }
+
+// MixcoordReadsOwnKey: 2.6.0 to 2.6.7 decide mixcoord's active-standby by
+// mixCoord.enableActiveStandby, falling back to rootCoord.enableActiveStandby.
+func (v Version) MixcoordReadsOwnKey() bool { return v.MixcoordOnly() && !v.MixcoordAlwaysStandby() }
+
+// ShippedSessionTTL is common.session.ttl in the release's configs/milvus.yaml;
+// false where it was not verified.
+func (v Version) ShippedSessionTTL() (int, bool) {
+	switch {
+	case v.Major != 2 || !v.AtLeast(2, 2, 0):
+		return 0, false
+	case !v.AtLeast(2, 2, 4):
+		return 60, true
+	case !v.AtLeast(2, 3, 0):
+		return 20, true
+	case !v.AtLeast(2, 3, 3):
+		return 60, true
+	case !v.AtLeast(2, 6, 0):
+		return 30, true
+	case !v.AtLeast(2, 6, 5):
+		return 10, true
+	case !v.AtLeast(2, 6, 6):
+		return 0, false // 2.6.5 unverified
+	case !v.AtLeast(2, 6, 7):
+		return 30, true
+	}
+	return 15, true
+}
