@@ -32,6 +32,15 @@ GORELEASER := $(TOOLS)/goreleaser-$(GORELEASER_VERSION)/goreleaser
 PRE_COMMIT_VERSION := 3.0.4-1
 PRE_COMMIT := /usr/bin/pre-commit
 # <<< release tools
+# >>> cluster tools (tests/cluster): the controller manager and the scheduler come
+# from the same k8s.io/kubernetes module as kube-apiserver (tools/go.mod) and reuse
+# its build cache; KWOK_VERSION must match sigs.k8s.io/kwok in tools/kwok/go.mod, a
+# module of its own so kwok keeps the client-go it was released with.
+KUBE_CONTROLLER_MANAGER := $(TOOLS)/kube-controller-manager-$(KUBE_VERSION)/kube-controller-manager
+KUBE_SCHEDULER := $(TOOLS)/kube-scheduler-$(KUBE_VERSION)/kube-scheduler
+KWOK_VERSION := v0.8.0
+KWOK := $(TOOLS)/kwok-$(KWOK_VERSION)/kwok
+# <<< cluster tools
 
 # Tests find the pinned tools through these; they fail (never skip) without them.
 export MILVUS_COORD_HELM := $(HELM)
@@ -40,6 +49,9 @@ export MILVUS_COORD_ETCD := $(ETCD)
 export MILVUS_COORD_HELM_DOCS := $(HELM_DOCS)
 export MILVUS_COORD_GORELEASER := $(GORELEASER)
 export MILVUS_COORD_PRE_COMMIT := $(PRE_COMMIT)
+export MILVUS_COORD_KUBE_CONTROLLER_MANAGER := $(KUBE_CONTROLLER_MANAGER)
+export MILVUS_COORD_KUBE_SCHEDULER := $(KUBE_SCHEDULER)
+export MILVUS_COORD_KWOK := $(KWOK)
 
 .PHONY: help
 help: ## List the targets.
@@ -78,7 +90,7 @@ update: tools ## Rewrite golden files and generated schema (review the diff befo
 	$(GO) test -count=1 ./... -update
 
 .PHONY: tools
-tools: $(HELM) $(KUBE_APISERVER) $(ETCD) $(HELM_DOCS) $(GORELEASER) $(PRE_COMMIT) ## Build the pinned Helm, kube-apiserver, etcd, helm-docs, goreleaser and pre-commit.
+tools: $(HELM) $(KUBE_APISERVER) $(ETCD) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KWOK) $(HELM_DOCS) $(GORELEASER) $(PRE_COMMIT) ## Build the pinned Helm, Kubernetes components, etcd, kwok, helm-docs, goreleaser and pre-commit.
 
 $(HELM):
 	@echo "building helm $(HELM_VERSION) into $(@D) (about 100 s the first time)"
@@ -92,6 +104,20 @@ $(KUBE_APISERVER):
 $(ETCD): tools/etcd/main.go tools/etcd/go.mod
 	@echo "building etcd $(ETCD_VERSION) into $(@D) (about 90 s on 2 cores the first time)"
 	cd tools/etcd && $(GO) build -trimpath -buildvcs=false -o $@ .
+
+# After kube-apiserver: most of their packages are then in the build cache, and
+# building them at the same time would only compete for the cores.
+$(KUBE_CONTROLLER_MANAGER): | $(KUBE_APISERVER)
+	@echo "building kube-controller-manager $(KUBE_VERSION) into $(@D) (about 2 min after kube-apiserver)"
+	cd tools && $(GO) build -trimpath -ldflags '$(KUBE_LDFLAGS)' -o $@ k8s.io/kubernetes/cmd/kube-controller-manager
+
+$(KUBE_SCHEDULER): | $(KUBE_CONTROLLER_MANAGER)
+	@echo "building kube-scheduler $(KUBE_VERSION) into $(@D) (about 15 s after kube-controller-manager)"
+	cd tools && $(GO) build -trimpath -ldflags '$(KUBE_LDFLAGS)' -o $@ k8s.io/kubernetes/cmd/kube-scheduler
+
+$(KWOK): | $(KUBE_SCHEDULER)
+	@echo "building kwok $(KWOK_VERSION) into $(@D) (about 2 min on 2 busy cores the first time)"
+	cd tools/kwok && $(GO) build -trimpath -o $@ sigs.k8s.io/kwok/cmd/kwok
 
 $(HELM_DOCS):
 	@echo "building helm-docs $(HELM_DOCS_VERSION) into $(@D) (about 35 s the first time)"
