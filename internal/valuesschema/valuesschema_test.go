@@ -120,6 +120,8 @@ func TestContract(t *testing.T) {
 			errs:    []string{"rootCoordinator.strategy"}},
 		{name: "invalid quantity", overlay: "rootCoordinator: {resources: {requests: {cpu: lots}}}",
 			errs: []string{"rootCoordinator.resources.requests.cpu"}},
+		{name: "invalid emptyDir size", overlay: "emptyDir: {sizeLimit: big}", errs: []string{"emptyDir.sizeLimit"}},
+		{name: "emptyDir size set to null", overlay: "emptyDir: {sizeLimit: null}", errs: []string{"emptyDir.sizeLimit"}},
 		{name: "misspelled affinity field",
 			overlay: "rootCoordinator: {affinity: {nodeAffinty: {}}}",
 			errs:    []string{"rootCoordinator.affinity"}},
