@@ -33,6 +33,7 @@ const (
 	EventLeft     = "left"     // a <role>-<id> registration disappears
 	EventTakeover = "takeover" // a new ACTIVE after one was gone
 	EventServerID = "server-id"
+	EventLegacy   = "legacy" // a legacy key of an ACTIVE 2.6 mixcoord appears or goes
 	EventEnd      = "end"
 )
 
@@ -159,7 +160,9 @@ func Watch(ctx context.Context, cli *clientv3.Client, c Conn, t Target, opts Wat
 		}
 		inst := instance(&ss, snap)
 		ev := Event{Time: start, Revision: snap.Revision, Key: ss.FullKey, Role: ss.Role, Instance: &inst}
-		if ss.Active {
+		if ss.Legacy {
+			ev.Type, ev.Message = EventLegacy, "legacy key held by the ACTIVE mixcoord under its lease"
+		} else if ss.Active {
 			w.active[ss.Role] = activeTrack{inst: inst, lease: ss.Lease}
 			w.leases[ss.Lease] = leaseTrack{polled: start, remaining: snap.Leases[ss.Lease].Remaining, granted: snap.Leases[ss.Lease].Granted}
 			ev.Type, ev.Message = EventActive, "ACTIVE at the start"
@@ -310,6 +313,10 @@ func (w *watcher) handle(ctx context.Context, at time.Time, rev int64, ev *clien
 		if ev.PrevKv != nil {
 			prev = session.Parse(k, full, ev.PrevKv.Value, ev.PrevKv.Lease)
 		}
+		if prev.Legacy {
+			return 0, w.send(Event{Time: at, Revision: rev, Type: EventLegacy, Key: full, Role: k.Role,
+				Message: fmt.Sprintf("legacy key of mixcoord server %d gone with its lease", prev.Raw.ServerID)})
+		}
 		if !k.Active {
 			msg := "registration gone"
 			if prev.Problem == "" && prev.Raw.ServerID != 0 {
@@ -352,6 +359,10 @@ func (w *watcher) handle(ctx context.Context, at time.Time, rev int64, ev *clien
 		if ss.Raw.Stopping {
 			base.Message = "value changed: Stopping (a graceful stop has begun)"
 		}
+		return 0, w.send(base)
+	}
+	if ss.Legacy {
+		base.Type, base.Message = EventLegacy, "legacy key held by the ACTIVE mixcoord under its lease"
 		return 0, w.send(base)
 	}
 	if !k.Active {

@@ -112,8 +112,10 @@ func TestWatchCrash(t *testing.T) {
 func TestWatchGracefulStop(t *testing.T) {
 	t.Parallel()
 	m := newMilvus(t)
-	active, standby := m.pair("mixcoord", "2.6.9", sessionfixture.V26, 15)
-	w := startWatch(t, m, coordstatus.WatchOptions{Count: 1, For: 30 * time.Second, Poll: 100 * time.Millisecond})
+	o := sessionfixture.Options{Role: "mixcoord", Version: "2.6.9", Layout: sessionfixture.V26, TTL: 15, ActiveStandby: true, LegacyKeys: true}
+	active := m.start(o, false)
+	standby := m.start(o, true)
+	w := startWatch(t, m, coordstatus.WatchOptions{Count: 2, For: 5 * time.Second, Poll: 100 * time.Millisecond})
 	w.waitFor(t, coordstatus.EventActive)
 	time.Sleep(300 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -126,7 +128,19 @@ func TestWatchGracefulStop(t *testing.T) {
 	events := w.wait(t)
 
 	tk := takeover(t, events)
+	assert.Equal(t, "mixcoord", tk.Role)
 	assert.Equal(t, coordstatus.CauseRevoked, tk.Cause)
+	takeovers, legacy := 0, 0
+	for _, ev := range events {
+		switch ev.Type {
+		case coordstatus.EventTakeover:
+			takeovers++
+		case coordstatus.EventLegacy:
+			legacy++
+		}
+	}
+	assert.Equal(t, 1, takeovers, "the legacy keys are no takeovers of their own (the watch ran for 5 s)")
+	assert.Equal(t, 9, legacy, "3 legacy keys at the start, 3 gone, 3 back under the new ACTIVE")
 	assert.Equal(t, active.ServerID, tk.From)
 	assert.Equal(t, standby.ServerID, tk.To)
 	assert.Less(t, tk.OutageSeconds, 0.5, "a graceful stop costs no lease wait")
