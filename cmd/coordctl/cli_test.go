@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -337,4 +338,29 @@ func TestWatchCrashJSON(t *testing.T) {
 	assert.Equal(t, coordstatus.CauseExpired, takeover.Cause)
 	assert.GreaterOrEqual(t, takeover.OutageSeconds, float64(ttl))
 	assert.Less(t, takeover.OutageSeconds, float64(ttl)+1)
+}
+
+// TestSlowEtcd: an endpoint that accepts connections and never answers is a
+// clear error within the timeout, exit code 2.
+func TestSlowEtcd(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() }) // held open, never answered
+		}
+	}()
+	for _, cmd := range []string{"status", "watch"} {
+		start := time.Now()
+		res := runCLI(cmd, "--etcd", l.Addr().String(), "--timeout", "500ms")
+		assert.Equal(t, exitUsage, res.code)
+		assert.Less(t, time.Since(start), 3*time.Second, "%s waits for the timeout, not longer", cmd)
+		assert.Contains(t, res.stderr, "did not answer a read of by-dev/meta/session/ within 500ms")
+		assert.Equal(t, 1, strings.Count(res.stderr, "\n"), res.stderr)
+	}
 }
