@@ -52,6 +52,8 @@ export MILVUS_COORD_PRE_COMMIT := $(PRE_COMMIT)
 export MILVUS_COORD_KUBE_CONTROLLER_MANAGER := $(KUBE_CONTROLLER_MANAGER)
 export MILVUS_COORD_KUBE_SCHEDULER := $(KUBE_SCHEDULER)
 export MILVUS_COORD_KWOK := $(KWOK)
+# tests/cluster writes the HA figures it measured here (Markdown), and `make test` shows them.
+export MILVUS_COORD_CLUSTER_FIGURES := $(CURDIR)/bin/cluster-figures.md
 
 .PHONY: help
 help: ## List the targets.
@@ -67,11 +69,13 @@ build: ## Build bin/valuescheck and bin/coordctl.
 	$(GO) build -trimpath -o bin/coordctl ./cmd/coordctl
 
 .PHONY: test
-test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm and real API server.
+test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm, real API server and controllers.
 	@unformatted=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './.tools/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	@rm -f $(MILVUS_COORD_CLUSTER_FIGURES)
+	$(GO) test -count=1 -timeout 30m ./...
+	@echo "HA figures measured by tests/cluster ($(MILVUS_COORD_CLUSTER_FIGURES)):"; cat $(MILVUS_COORD_CLUSTER_FIGURES)
 
 .PHONY: bench
 bench: ## Go benchmarks of every pipeline stage (-count 6, for benchstat) into bench.txt.

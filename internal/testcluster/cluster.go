@@ -108,8 +108,10 @@ type Cluster struct {
 	Kubeconfig string // admin kubeconfig (client certificate in system:masters)
 	Server     string // https://127.0.0.1:PORT
 
-	procs  []*process // in start order
-	reaper *reaper
+	procs    []*process // in start order
+	reaper   *reaper
+	died     chan struct{} // closed when the first server exits
+	diedOnce sync.Once
 
 	stopOnce sync.Once
 }
@@ -125,7 +127,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{Dir: dir}
+	c = &Cluster{Dir: dir, died: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			c.Stop()
@@ -222,8 +224,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		}
 	}
 	cm, err := c.start("kube-controller-manager", nil, opts.KubeControllerManager, append(append(serving(ports[3]),
-		"--service-account-private-key-file", pki.saPrivateKey,
-		"--root-ca-file", pki.caCert,
+		"--root-ca-file", pki.caCert, // for the kube-root-ca.crt ConfigMaps
 		"--allocate-node-cidrs=false",
 	), opts.ControllerManagerArgs...)...)
 	if err != nil {
@@ -271,8 +272,16 @@ func (c *Cluster) start(name string, env []string, path string, args ...string) 
 		return nil, err
 	}
 	c.procs = append(c.procs, p)
+	go func() {
+		<-p.exited
+		c.diedOnce.Do(func() { close(c.died) })
+	}()
 	return p, c.reaper.watch(p)
 }
+
+// Died is closed when a server exits, also by Stop: waits select on it to fail at
+// once rather than at their timeout.
+func (c *Cluster) Died() <-chan struct{} { return c.died }
 
 // Exited returns an error naming every server that has exited, with its log tail,
 // or nil while all run. Tests call it when a wait fails, to tell a dead component
