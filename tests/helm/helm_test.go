@@ -6,6 +6,7 @@ package helm_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -135,9 +136,12 @@ func TestTemplateRefuses(t *testing.T) {
 		{"rolling update without active-standby",
 			[]string{"--set", "dataCoordinator.replicas=1,dataCoordinator.activeStandby.enabled=false,dataCoordinator.strategy.type=RollingUpdate"},
 			[]string{"/dataCoordinator/strategy/type"}},
-		{"extra config contradicting the values (template guard)",
-			[]string{"--set", "milvus.extraConfig.rootCoord.enableActiveStandby=false"},
-			[]string{"rootCoord.enableActiveStandby: false but rootCoordinator.activeStandby.enabled is true"}},
+		{"extraEnv turning active-standby off (template guard)",
+			[]string{"--set-string", "rootCoordinator.extraEnv[0].name=ROOT_COORD_ENABLE_ACTIVE_STANDBY,rootCoordinator.extraEnv[0].value=false"},
+			[]string{"rootCoordinator.extraEnv[0].name ROOT_COORD_ENABLE_ACTIVE_STANDBY", "[extra-env-overrides rootcoordenableactivestandby@rootCoordinator.extraEnv[0].name]"}},
+		{"no coordinator (schema rule entry)",
+			[]string{"--set", "rootCoordinator.enabled=false,queryCoordinator.enabled=false,dataCoordinator.enabled=false"},
+			[]string{"/rootCoordinator/enabled"}},
 		{"separate coordinators on Milvus 2.6 (template guard)",
 			[]string{"--set", "image.all.tag=v2.6.15"},
 			[]string{"image.all.tag is v2.6.15", "mixCoordinator.enabled: true"}},
@@ -162,6 +166,8 @@ func fixtures(t *testing.T) []string {
 		filepath.Join(chartDir, "ci", "*.yaml"),
 		filepath.Join(root, "tests", "testdata", "agreement", "*.yaml"),
 		filepath.Join(root, "cmd", "valuescheck", "testdata", "values", "*.yaml"),
+		filepath.Join(root, "examples", "*.yaml"),
+		filepath.Join(root, "examples", "*", "*.yaml"),
 	} {
 		m, err := filepath.Glob(pattern)
 		require.NoError(t, err)
@@ -172,9 +178,11 @@ func fixtures(t *testing.T) []string {
 	return files
 }
 
-// TestHelmAgreement: when Helm refuses a values file, valuescheck fails it;
-// when valuescheck passes one, Helm accepts it. valuescheck may be stricter
-// (its rules say where), never more lenient.
+// TestHelmAgreement measures "stricter than Helm" per finding: for every
+// fixture, scenario and example, Helm refuses the values exactly when
+// valuescheck reports an error it does not mark as stricter than Helm; so a
+// finding valuescheck says Helm also refuses is one Helm refuses, and a
+// finding Helm does not refuse says so.
 func TestHelmAgreement(t *testing.T) {
 	var refusedByBoth, acceptedByBoth, stricter int
 	for _, file := range fixtures(t) {
@@ -182,23 +190,48 @@ func TestHelmAgreement(t *testing.T) {
 		t.Run(rel, func(t *testing.T) {
 			_, helmErr, err := helm(t, "template", "coord", chartDir, "--kube-version", kubeVersion, "-f", file)
 			helmRefuses := err != nil
-			vcOut, vcErr, code := valuescheck(t, file)
+			out, vcErr, code := valuescheck(t, "-o", "json", file)
 			require.NotEqual(t, 2, code, "valuescheck usage error: %s", vcErr)
+			var report struct {
+				Files []struct {
+					Findings []struct {
+						Rule     string `json:"rule"`
+						Severity string `json:"severity"`
+						Message  string `json:"message"`
+						Stricter bool   `json:"stricterThanHelm"`
+					} `json:"findings"`
+				} `json:"files"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(out), &report))
+			helmEnforced, valuescheckOnly := 0, 0
+			for _, f := range report.Files {
+				for _, x := range f.Findings {
+					switch {
+					case x.Severity == "error" && !x.Stricter:
+						helmEnforced++
+					case x.Severity == "error":
+						valuescheckOnly++
+					}
+				}
+			}
 			switch {
-			case helmRefuses && code == 0:
-				t.Errorf("Helm refuses %s but valuescheck passes it.\nHelm: %s\nvaluescheck: %s", rel, helmErr, vcOut)
+			case helmRefuses && helmEnforced == 0:
+				t.Errorf("Helm refuses %s, but valuescheck reports no error it says Helm refuses.\nHelm: %s\nvaluescheck: %s", rel, helmErr, out)
+			case !helmRefuses && helmEnforced > 0:
+				t.Errorf("Helm accepts %s, but valuescheck says Helm refuses it (a finding lacks its stricter-than-Helm mark):\n%s", rel, out)
 			case helmRefuses:
 				refusedByBoth++
-			case code == 0:
-				acceptedByBoth++
-			default:
+			case valuescheckOnly > 0:
 				stricter++
+			default:
+				acceptedByBoth++
 			}
 		})
 	}
-	t.Logf("fixtures: %d refused by both, %d accepted by both, %d refused by valuescheck only", refusedByBoth, acceptedByBoth, stricter)
+	t.Logf("fixtures: %d refused by both, %d accepted by both, %d refused by valuescheck only (each finding marked stricter than Helm)", refusedByBoth, acceptedByBoth, stricter)
 	assert.Positive(t, refusedByBoth)
 	assert.Positive(t, acceptedByBoth)
+	assert.Positive(t, stricter)
 }
 
 // renderCase is one `helm template` invocation to reproduce.
