@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -250,7 +251,9 @@ func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Resu
 	if opts.Unordered {
 		rendered = nil // objects only: not in helm template's order
 	}
-	model := coord.FromObjects(render.ModelObjects(objs))
+	modelObjs := render.ModelObjects(objs)
+	placeResourceFindings(found, modelObjs)
+	model := coord.FromObjects(modelObjs)
 	for _, f := range rules.Run(model) {
 		if f.Origin.File != "" {
 			f.Origin.File = c.templatePath(f.Origin.File)
@@ -266,4 +269,27 @@ func (c *Chart) templatePath(name string) string {
 		return path.Join(c.Dir, rest)
 	}
 	return name
+}
+
+// resourceRequest finds a request above its limit in a render-typed message.
+var resourceRequest = regexp.MustCompile(`^(\S+ \S+) has .*resources\.requests\[([a-z-]+)\]: Invalid value: "([^"]+)": must be less than or equal to \S+ limit of (\S+)`)
+
+// placeResourceFindings points a request above its limit in one of this
+// chart's Deployments at the values block that sets it: the user raised one
+// of the two in their values (Helm merges the chart's default for the other).
+func placeResourceFindings(found []finding.Finding, objs []coord.Object) {
+	for i := range found {
+		m := resourceRequest.FindStringSubmatch(found[i].Message)
+		if m == nil {
+			continue
+		}
+		for _, o := range objs {
+			if o.At.Object == m[1] && o.Block != "" {
+				resources := o.Block + ".resources"
+				found[i].Path, found[i].Origin = resources+".requests."+m[2], finding.Origin{}
+				found[i].Message = fmt.Sprintf("%s is %s but %s.limits.%s is %s: the API server refuses a request above its limit, so helm install fails", found[i].Path, m[3], resources, m[2], m[4])
+				found[i].Fix = fmt.Sprintf("set %s.limits.%s to at least %s, or lower the request", resources, m[2], m[3])
+			}
+		}
+	}
 }

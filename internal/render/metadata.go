@@ -15,10 +15,11 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// validateMetadata checks an object's metadata the way the API server does
-// (name, namespace, labels, annotations, with apimachinery's own validation),
-// and for workloads their pod template's labels and annotations and that the
-// selector matches them.
+// validateMetadata checks an object the way the API server does, where Helm
+// does not: its metadata (name, namespace, labels, annotations, with
+// apimachinery's own validation), for workloads their pod template's labels
+// and annotations, that the selector matches them, and that no resource
+// request exceeds its limit.
 func validateMetadata(obj runtime.Object) field.ErrorList {
 	var errs field.ErrorList
 	name := apivalidation.NameIsDNSSubdomain
@@ -30,6 +31,7 @@ func validateMetadata(obj runtime.Object) field.ErrorList {
 		// leave it to the request, as `helm template` of most charts does.
 		errs = append(errs, apivalidation.ValidateObjectMeta(m, m.Namespace != "", name, field.NewPath("metadata"))...)
 	}
+	errs = append(errs, validateResources(obj)...)
 	tmpl, sel := podTemplate(obj)
 	if tmpl != nil {
 		p := field.NewPath("spec", "template", "metadata")
@@ -46,6 +48,41 @@ func validateMetadata(obj runtime.Object) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// validateResources refuses a container resource request above its limit, as
+// the API server does: a values file that raises only a request over the
+// chart's default limit renders, then fails at install.
+func validateResources(obj runtime.Object) field.ErrorList {
+	spec := podSpec(obj)
+	if spec == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	for i, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
+		p := field.NewPath("spec", "template", "spec", "containers").Index(i).Child("resources", "requests")
+		for name, req := range c.Resources.Requests {
+			if limit, ok := c.Resources.Limits[name]; ok && req.Cmp(limit) > 0 {
+				errs = append(errs, field.Invalid(p.Key(string(name)), req.String(),
+					fmt.Sprintf("must be less than or equal to %s limit of %s", name, limit.String())))
+			}
+		}
+	}
+	return errs
+}
+
+func podSpec(obj runtime.Object) *corev1.PodSpec {
+	switch o := obj.(type) {
+	case *appsv1.Deployment:
+		return &o.Spec.Template.Spec
+	case *appsv1.StatefulSet:
+		return &o.Spec.Template.Spec
+	case *appsv1.DaemonSet:
+		return &o.Spec.Template.Spec
+	case *batchv1.Job:
+		return &o.Spec.Template.Spec
+	}
+	return nil
 }
 
 func objectMeta(obj runtime.Object) (*metav1.ObjectMeta, error) {

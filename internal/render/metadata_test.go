@@ -42,6 +42,8 @@ spec:
 		{"a selector that does not match its pods", deployment("coord", "v1", "b"), []string{"`selector` does not match template `labels`"}},
 		{"a Service name that is no DNS-1035 label", "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1coord\nspec:\n  ports: [{port: 80}]\n",
 			[]string{"Service 1coord", "DNS-1035"}},
+		{"a request above its limit", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {app: a}\n  template:\n    metadata:\n      labels: {app: a}\n    spec:\n      containers:\n        - name: c\n          image: x\n          resources:\n            requests: {memory: 8Gi}\n            limits: {memory: 4Gi}\n",
+			[]string{"spec.template.spec.containers[0].resources.requests[memory]: Invalid value: \"8Gi\": must be less than or equal to memory limit of 4Gi"}},
 		{"a namespace is not required", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n", nil},
 	}
 	for _, tt := range tests {
