@@ -207,12 +207,23 @@ func TestAction(t *testing.T) {
 		return &runner{t: t, values: values, env: env, workdir: tree}
 	}
 
+	// annotations is what the installed valuescheck prints for -o github.
+	annotations := func(t *testing.T, r *runner, args ...string) string {
+		cmd := exec.Command(filepath.Join(r.values["steps.release.outputs.dir"], "valuescheck"), append([]string{"-o", "github"}, args...)...)
+		cmd.Dir = tree
+		out, _ := cmd.Output()
+		require.NotEmpty(t, out)
+		return string(out)
+	}
+
 	t.Run("findings become annotations", func(t *testing.T) {
-		out, code := newRunner(t, map[string]string{"files": "examples/broken/common-mistakes.yaml"}).runAction(a)
+		r := newRunner(t, map[string]string{"files": "examples/broken/common-mistakes.yaml"})
+		out, code := r.runAction(a)
 		assert.Equal(t, 1, code, out)
 		assert.Contains(t, out, "building from source", "no release here: the install step builds")
-		assert.Contains(t, out, "::error file=examples/broken/common-mistakes.yaml,line=9,col=14,title=ha-replicas-need-standby::")
-		assert.Contains(t, out, "::warning file=examples/broken/common-mistakes.yaml,line=18,col=10,title=session-ttl-range::")
+		assert.Contains(t, out, annotations(t, r, "examples/broken/common-mistakes.yaml"))
+		assert.Contains(t, out, "::error file=examples/broken/common-mistakes.yaml,line=9,col=14,")
+		assert.Contains(t, out, "::warning file=examples/broken/common-mistakes.yaml,line=18,col=10,")
 	})
 	t.Run("args, globs and lines", func(t *testing.T) {
 		out, code := newRunner(t, map[string]string{
@@ -223,9 +234,11 @@ func TestAction(t *testing.T) {
 		assert.NotContains(t, out, "::error")
 	})
 	t.Run("strict", func(t *testing.T) {
-		out, code := newRunner(t, map[string]string{"files": "examples/broken/common-mistakes.yaml", "args": "--strict"}).runAction(a)
+		r := newRunner(t, map[string]string{"files": "examples/broken/common-mistakes.yaml", "args": "--strict"})
+		out, code := r.runAction(a)
 		assert.Equal(t, 1, code, out)
-		assert.Contains(t, out, "::error file=examples/broken/common-mistakes.yaml,line=18,col=10,title=session-ttl-range::", "warnings are errors with --strict")
+		assert.Contains(t, out, annotations(t, r, "--strict", "examples/broken/common-mistakes.yaml"))
+		assert.Contains(t, out, "::error file=examples/broken/common-mistakes.yaml,line=18,col=10,", "warnings are errors with --strict")
 	})
 	t.Run("README example", func(t *testing.T) {
 		// The workflow of README.md's "CI and pre-commit" uses this action
