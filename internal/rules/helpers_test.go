@@ -143,10 +143,10 @@ func describe(vs []Violation) string {
 // path is a values source.
 func path(p string) coord.Source { return coord.Source{Path: p} }
 
-// separate are the overlay lines that run every role in mixCoordinator.
-const mixOnly = `
+// separateOff turns the separate coordinators off; with mixCoordinator on,
+// every role runs in it.
+const separateOff = `
 rootCoordinator: {enabled: false}
 queryCoordinator: {enabled: false}
 dataCoordinator: {enabled: false}
-mixCoordinator: {enabled: true}
 `

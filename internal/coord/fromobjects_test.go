@@ -1,0 +1,308 @@
+package coord
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+const ns = "milvus"
+
+// deployment is a coordinator Deployment as a chart renders it: the Milvus
+// image under tini, args `milvus run <args...>`, user.yaml from ConfigMap
+// coord-config mounted by subPath.
+func deployment(name string, replicas int32, image string, args ...string) *appsv1.Deployment {
+	pod := map[string]string{"app": name}
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: pod},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: pod},
+				Spec: corev1.PodSpec{
+					Containers: []corev1.Container{{
+						Name: "coord", Image: image, Command: []string{"/tini", "--"},
+						Args:         append([]string{"milvus", "run"}, args...),
+						VolumeMounts: []corev1.VolumeMount{{Name: "config", MountPath: "/milvus/configs/user.yaml", SubPath: "user.yaml"}},
+					}},
+					Volumes: []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
+						ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "coord-config"}}}}},
+				},
+			},
+		},
+	}
+}
+
+func configMap(userYAML string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "coord-config", Namespace: ns}, Data: map[string]string{"user.yaml": userYAML}}
+}
+
+func pdb(name string, selector map[string]string) *policyv1.PodDisruptionBudget {
+	one := intstr.FromInt32(1)
+	return &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &one, Selector: &metav1.LabelSelector{MatchLabels: selector}}}
+}
+
+func antiAffinity(d *appsv1.Deployment, selector map[string]string) {
+	d.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{
+			LabelSelector: &metav1.LabelSelector{MatchLabels: selector}, TopologyKey: "kubernetes.io/hostname"}}}}}
+}
+
+func objects(objs ...any) []Object {
+	out := make([]Object, len(objs))
+	for i, o := range objs {
+		out[i] = Object{Object: o}
+	}
+	return out
+}
+
+const image = "milvusdb/milvus:v2.4.17"
+
+func TestFromObjectsReadsWhatMilvusRuns(t *testing.T) {
+	root := deployment("coord-rootcoord", 2, image+"@"+digest, "rootcoord")
+	root.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "COMMON_SESSION_TTL", Value: "20"}}
+	antiAffinity(root, map[string]string{"app": "coord-rootcoord"})
+	m := FromObjects(objects(
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "coord", Namespace: ns}},
+		configMap("rootCoord:\n  enableActiveStandby: true\ncommon:\n  session:\n    ttl: 30\n"),
+		root,
+		pdb("coord-rootcoord", map[string]string{"app": "coord-rootcoord"}),
+	))
+
+	require.Len(t, m.Workloads, 1, "the Service and ConfigMap run no coordinator")
+	assert.Equal(t, Known("v2.4.17", Source{Object: "Deployment coord-rootcoord", Path: "spec.template.spec.containers[].image"}), m.Tag,
+		"the tag of tag@digest")
+	assert.Equal(t, Version{2, 4, 17}, m.Version.Value)
+	assert.Nil(t, m.UserSet)
+	assert.Empty(t, m.Absent)
+
+	w := m.Workloads[0]
+	assert.Equal(t, "Deployment coord-rootcoord", w.Name)
+	assert.Equal(t, Single, w.Process)
+	assert.Equal(t, []Role{RootCoord}, w.Roles)
+	assert.Equal(t, Known(2, Source{Object: w.Name, Path: "spec.replicas"}), w.Replicas)
+	assert.False(t, w.Declared.Known, "manifests declare nothing: only what Milvus reads counts")
+
+	s := w.ActiveStandby(RootCoord, m.Version)
+	assert.True(t, s.On)
+	assert.Equal(t, "rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-config", s.Setting.Where)
+	assert.Equal(t, Source{Object: "ConfigMap coord-config", Path: "data.user.yaml"}, s.Setting.At)
+
+	ttl, ttlSetting, ok := w.SessionTTL()
+	assert.True(t, ok)
+	assert.Equal(t, 20, ttl, "env over user.yaml")
+	assert.Equal(t, "env COMMON_SESSION_TTL of Deployment coord-rootcoord", ttlSetting.Where)
+	assert.Equal(t, Source{Object: w.Name, Path: "spec.template.spec.containers[coord].env[0]"}, ttlSetting.At)
+
+	require.True(t, w.Strategy.Known)
+	assert.Equal(t, "RollingUpdate", w.Strategy.Value.Type, "the API server's default")
+	assert.Nil(t, w.Strategy.Value.MaxSurge)
+	assert.True(t, w.Spread.Value.Apart)
+	assert.Equal(t, Budget{Covered: true, Name: "coord-rootcoord",
+		Remedy: "add a PodDisruptionBudget with maxUnavailable: 1 selecting only the pods of Deployment coord-rootcoord"}, w.Budget.Value)
+}
+
+func TestFromObjectsCases(t *testing.T) {
+	cases := []struct {
+		name  string
+		objs  func() []Object
+		check func(t *testing.T, m *Model)
+	}{
+		{
+			name: "mixture with the three role flags on 2.6 is mixcoord",
+			objs: func() []Object {
+				return objects(deployment("coord-mix", 2, "milvusdb/milvus:v2.6.3", "mixture", "-rootcoord", "-querycoord", "-datacoord"))
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.Equal(t, Mixcoord, m.Workloads[0].Process)
+				assert.Equal(t, Required, m.Workloads[0].Roles)
+			},
+		},
+		{
+			name: "mixture on 2.4 serves the flagged roles only",
+			objs: func() []Object {
+				return objects(deployment("coord-mix", 2, image, "mixture", "-rootcoord", "-querycoord"))
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.Equal(t, Mixture, m.Workloads[0].Process)
+				assert.Equal(t, []Role{RootCoord, QueryCoord}, m.Workloads[0].Roles)
+			},
+		},
+		{
+			name: "milvus run mixcoord",
+			objs: func() []Object { return objects(deployment("coord-mix", 1, "milvusdb/milvus:v2.6.8", "mixcoord")) },
+			check: func(t *testing.T, m *Model) {
+				assert.Equal(t, Mixcoord, m.Workloads[0].Process)
+				assert.True(t, m.Workloads[0].ActiveStandby(DataCoord, m.Version).Always)
+			},
+		},
+		{
+			name: "deployments that run no coordinator are ignored",
+			objs: func() []Object {
+				proxy := deployment("proxy", 2, image, "proxy")
+				other := deployment("nginx", 1, "nginx:1.27")
+				other.Spec.Template.Spec.Containers[0].Args = []string{"nginx"}
+				mixtureOfNothing := deployment("mix", 1, image, "mixture", "-proxy")
+				return objects(proxy, other, mixtureOfNothing, &appsv1.StatefulSet{})
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.Empty(t, m.Workloads)
+				assert.False(t, m.Tag.Known)
+			},
+		},
+		{
+			name: "one budget selecting two deployments is shared",
+			objs: func() []Object {
+				q, d := deployment("coord-querycoord", 2, image, "querycoord"), deployment("coord-datacoord", 2, image, "datacoord")
+				q.Spec.Template.Labels["tier"], d.Spec.Template.Labels["tier"] = "coord", "coord"
+				return objects(q, d, pdb("coords", map[string]string{"tier": "coord"}))
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.Equal(t, "Deployment coord-datacoord", m.Workloads[0].Budget.Value.SharedWith)
+				assert.Equal(t, "Deployment coord-querycoord", m.Workloads[1].Budget.Value.SharedWith)
+			},
+		},
+		{
+			name: "a budget in another namespace, or selecting nothing, covers nothing",
+			objs: func() []Object {
+				elsewhere := pdb("elsewhere", map[string]string{"app": "coord-rootcoord"})
+				elsewhere.Namespace = "other"
+				empty := pdb("everything", nil)
+				return objects(deployment("coord-rootcoord", 2, image, "rootcoord"), elsewhere, empty)
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.False(t, m.Workloads[0].Budget.Value.Covered)
+			},
+		},
+		{
+			name: "anti-affinity that selects other pods keeps nothing apart",
+			objs: func() []Object {
+				d := deployment("coord-rootcoord", 2, image, "rootcoord")
+				antiAffinity(d, map[string]string{"app": "someone-else"})
+				return objects(d)
+			},
+			check: func(t *testing.T, m *Model) {
+				sp := m.Workloads[0].Spread.Value
+				assert.False(t, sp.Apart)
+				assert.Equal(t, "no pod anti-affinity or topology spread constraint selects its pods", sp.Why)
+			},
+		},
+		{
+			name: "a topology spread constraint selecting the pods keeps them apart",
+			objs: func() []Object {
+				d := deployment("coord-rootcoord", 2, image, "rootcoord")
+				d.Spec.Template.Spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "kubernetes.io/hostname",
+					LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "coord-rootcoord"}}}}
+				return objects(d)
+			},
+			check: func(t *testing.T, m *Model) { assert.True(t, m.Workloads[0].Spread.Value.Apart) },
+		},
+		{
+			name: "a hostname nodeSelector pins the pods",
+			objs: func() []Object {
+				d := deployment("coord-rootcoord", 2, image, "rootcoord")
+				d.Spec.Template.Spec.NodeSelector = map[string]string{"kubernetes.io/hostname": "node-1"}
+				return objects(d)
+			},
+			check: func(t *testing.T, m *Model) {
+				sp := m.Workloads[0].Spread.Value
+				assert.Equal(t, "node-1", sp.PinnedTo)
+				assert.Equal(t, Source{Object: "Deployment coord-rootcoord", Path: "spec.template.spec.nodeSelector"}, sp.PinnedAt)
+			},
+		},
+		{
+			name: "a ConfigMap mounted as the whole config directory is read file by file in load order",
+			objs: func() []Object {
+				d := deployment("coord-rootcoord", 2, image, "rootcoord")
+				d.Spec.Template.Spec.Containers[0].VolumeMounts[0] = corev1.VolumeMount{Name: "config", MountPath: "/milvus/configs"}
+				cm := configMap("rootCoord: {enableActiveStandby: true}")
+				cm.Data["milvus.yaml"] = "rootCoord: {enableActiveStandby: false}"
+				return objects(cm, d)
+			},
+			check: func(t *testing.T, m *Model) {
+				s := m.Workloads[0].ActiveStandby(RootCoord, m.Version)
+				assert.True(t, s.On, "user.yaml overrides milvus.yaml")
+				require.Len(t, s.Overridden, 1)
+				assert.Equal(t, "false", s.Overridden[0].Value)
+			},
+		},
+		{
+			name: "a missing ConfigMap, a ConfigMap of another namespace and a mount elsewhere are no config",
+			objs: func() []Object {
+				d := deployment("coord-rootcoord", 2, image, "rootcoord")
+				d.Spec.Template.Spec.Containers[0].VolumeMounts = append(d.Spec.Template.Spec.Containers[0].VolumeMounts,
+					corev1.VolumeMount{Name: "config", MountPath: "/etc/other.yaml", SubPath: "user.yaml"})
+				cm := configMap("rootCoord: {enableActiveStandby: true}")
+				cm.Namespace = "other"
+				return objects(cm, d)
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.False(t, m.Workloads[0].ActiveStandby(RootCoord, m.Version).Set)
+			},
+		},
+		{
+			name: "user.yaml that is no YAML mapping is no config",
+			objs: func() []Object {
+				return objects(configMap("- a\n- b"), deployment("coord-rootcoord", 1, image, "rootcoord"))
+			},
+			check: func(t *testing.T, m *Model) {
+				assert.Empty(t, m.Workloads[0].Config.Settings())
+			},
+		},
+		{
+			name: "no replicas is one, and an explicit strategy is read as written",
+			objs: func() []Object {
+				d := deployment("coord-rootcoord", 1, image, "rootcoord")
+				d.Spec.Replicas = nil
+				surge, unavailable := intstr.FromString("50%"), intstr.FromInt32(0)
+				d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType,
+					RollingUpdate: &appsv1.RollingUpdateDeployment{MaxSurge: &surge, MaxUnavailable: &unavailable}}
+				return objects(d)
+			},
+			check: func(t *testing.T, m *Model) {
+				w := m.Workloads[0]
+				assert.Equal(t, 1, w.Replicas.Value)
+				assert.True(t, w.Strategy.Value.HasRollingUpdate)
+				assert.Equal(t, ios("50%"), w.Strategy.Value.MaxSurge)
+				assert.Equal(t, Source{Object: w.Name, Path: "spec.strategy.rollingUpdate.maxUnavailable"}, w.Strategy.Value.MaxUnavailableAt)
+			},
+		},
+		{
+			name: "an image without a tag, or behind a registry port, has no tag",
+			objs: func() []Object {
+				return objects(deployment("a", 1, "registry:5000/milvus", "rootcoord"))
+			},
+			check: func(t *testing.T, m *Model) { assert.False(t, m.Tag.Known) },
+		},
+		{
+			name: "the object's own name and block from the producer",
+			objs: func() []Object {
+				return []Object{{Object: deployment("x", 1, image, "rootcoord"), At: Source{Object: "Deployment rel-rootcoord"}, Block: "rootCoordinator"}}
+			},
+			check: func(t *testing.T, m *Model) {
+				w := m.Workloads[0]
+				assert.Equal(t, "Deployment rel-rootcoord", w.Name)
+				assert.Equal(t, "rootCoordinator", w.Block)
+				assert.Equal(t, Source{Object: "Deployment rel-rootcoord", Path: "spec.replicas", Block: "rootCoordinator"}, w.Replicas.At)
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var m *Model
+			require.NotPanics(t, func() { m = FromObjects(tc.objs()) })
+			tc.check(t, m)
+		})
+	}
+	t.Run("typed nil objects never panic", func(t *testing.T) {
+		assert.NotPanics(t, func() { FromObjects([]Object{{}, {Object: (*appsv1.Deployment)(nil)}}) })
+	})
+}
