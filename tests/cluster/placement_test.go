@@ -105,6 +105,9 @@ func TestHardAntiAffinity(t *testing.T) {
 				return false, component + " still rolling out"
 			}
 		}
+		if d := v.deployments[rootcoord]; d == nil || d.Generation <= before[rootcoord] || d.Status.ObservedGeneration < d.Generation {
+			return false, "rootcoord: the controller has not seen the upgrade yet"
+		}
 		pl := placementOf(t, v, rootcoord)
 		c := v.byComponent(rootcoord)
 		return pl.unscheduled == 1 && c.ready == 3, fmt.Sprintf("rootcoord %+v, %d Unschedulable", c, pl.unscheduled)
