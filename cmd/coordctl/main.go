@@ -179,11 +179,12 @@ Flags:
 	forDur := c.fs.Duration("for", 0, "stop after this long (0: until interrupted)")
 	count := c.fs.Int("count", 0, "stop after this many takeovers (0: no limit)")
 	poll := c.fs.Duration("poll", 200*time.Millisecond, "how often to read the ACTIVE leases' TTL (tells a crash from a graceful stop)")
+	unregistered := c.fs.Duration("no-session-after", time.Minute, "report a server ID handed out without a session after this long (a crash loop's mark)")
 	if code, done := c.parse(args, stdout, stderr); done {
 		return code
 	}
-	if *forDur < 0 || *count < 0 || *poll <= 0 {
-		return usageError(stderr, errors.New("--for and --count must not be negative, --poll must be positive"))
+	if *forDur < 0 || *count < 0 || *poll <= 0 || *unregistered <= 0 {
+		return usageError(stderr, errors.New("--for and --count must not be negative, --poll and --no-session-after must be positive"))
 	}
 	cli, err := coordstatus.Dial(c.conn)
 	if err != nil {
@@ -199,7 +200,7 @@ Flags:
 		}
 		return coordstatus.WriteEventText(stdout, t.Prefix(), ev)
 	}
-	opts := coordstatus.WatchOptions{For: *forDur, Count: *count, Poll: *poll}
+	opts := coordstatus.WatchOptions{For: *forDur, Count: *count, Poll: *poll, Unregistered: *unregistered}
 	if err := coordstatus.Watch(ctx, cli, c.conn, t, opts, emit); err != nil {
 		return usageError(stderr, err)
 	}

@@ -2,8 +2,10 @@ package coordstatus
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,19 +24,26 @@ type WatchOptions struct {
 	// Poll is how often the lease of every ACTIVE key is read
 	// (LeaseTimeToLive), to tell a crash from a graceful stop.
 	Poll time.Duration
+	// Unregistered is how long after taking a server ID a process may go
+	// without a session before watch reports it (0: one minute). Without
+	// active-standby a second instance of a coordinator takes an ID, fails
+	// to register and panics: a crash loop shows as one such report per
+	// restart.
+	Unregistered time.Duration
 }
 
 // Event types, in Event.Type.
 const (
-	EventActive   = "active"   // an ACTIVE key, at the start or when it appears
-	EventStandby  = "standby"  // a <role>-<id> registration appears (or is there at the start)
-	EventUpdate   = "update"   // a session key's value changes (e.g. Stopping set)
-	EventGone     = "gone"     // an ACTIVE key disappears
-	EventLeft     = "left"     // a <role>-<id> registration disappears
-	EventTakeover = "takeover" // a new ACTIVE after one was gone
-	EventServerID = "server-id"
-	EventLegacy   = "legacy" // a legacy key of an ACTIVE 2.6 mixcoord appears or goes
-	EventEnd      = "end"
+	EventActive    = "active"     // an ACTIVE key, at the start or when it appears
+	EventStandby   = "standby"    // a <role>-<id> registration appears (or is there at the start)
+	EventUpdate    = "update"     // a session key's value changes (e.g. Stopping set)
+	EventGone      = "gone"       // an ACTIVE key disappears
+	EventLeft      = "left"       // a <role>-<id> registration disappears
+	EventTakeover  = "takeover"   // a new ACTIVE after one was gone
+	EventServerID  = "server-id"  // the server-ID counter handed out an ID
+	EventNoSession = "no-session" // an ID handed out, and no session with it in time
+	EventLegacy    = "legacy"     // a legacy key of an ACTIVE 2.6 mixcoord appears or goes
+	EventEnd       = "end"
 )
 
 // Causes of a key's disappearance, in Event.Cause and Takeover.Cause.
@@ -136,6 +145,9 @@ func Watch(ctx context.Context, cli *clientv3.Client, c Conn, t Target, opts Wat
 	if opts.Poll <= 0 {
 		opts.Poll = 200 * time.Millisecond
 	}
+	if opts.Unregistered <= 0 {
+		opts.Unregistered = time.Minute
+	}
 	prefix := t.Prefix()
 	snap, err := Read(ctx, cli, c, prefix)
 	if err != nil {
@@ -152,7 +164,7 @@ func Watch(ctx context.Context, cli *clientv3.Client, c Conn, t Target, opts Wat
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	w := &watcher{c: c, cli: cli, prefix: prefix, emit: emit, active: map[string]activeTrack{}, gone: map[string]goneTrack{}, leases: map[int64]leaseTrack{}}
+	w := &watcher{c: c, cli: cli, prefix: prefix, emit: emit, active: map[string]activeTrack{}, gone: map[string]goneTrack{}, leases: map[int64]leaseTrack{}, pending: map[int64]time.Time{}}
 	start := time.Now()
 	for _, ss := range snap.Sessions {
 		if ss.Problem != "" {
@@ -199,8 +211,14 @@ func Watch(ctx context.Context, cli *clientv3.Client, c Conn, t Target, opts Wat
 	defer cancel()
 
 	takeovers := 0
+	unregistered := time.NewTicker(time.Second)
+	defer unregistered.Stop()
 	for {
 		select {
+		case now := <-unregistered.C:
+			if err := w.reportUnregistered(now, opts.Unregistered); err != nil {
+				return err
+			}
 		case err := <-pollErr:
 			if err != nil && ctx.Err() == nil {
 				return err
@@ -235,6 +253,9 @@ type watcher struct {
 
 	active map[string]activeTrack // by role
 	gone   map[string]goneTrack   // by role, until a new ACTIVE comes
+	// pending are the server IDs handed out by the counter, with when,
+	// until a session with the ID appears.
+	pending map[int64]time.Time
 
 	mu     sync.Mutex
 	leases map[int64]leaseTrack
@@ -301,10 +322,31 @@ func (w *watcher) handle(ctx context.Context, at time.Time, rev int64, ev *clien
 	full := string(ev.Kv.Key)
 	name := strings.TrimPrefix(full, w.prefix)
 	if name == session.IDKey && ev.Type == mvccpb.PUT {
+		// Milvus' getServerID hands out the counter's old value and stores
+		// it plus one; creating the counter at "1" hands out nothing.
+		if ev.PrevKv == nil {
+			return 0, nil
+		}
+		id, err := strconv.ParseInt(string(ev.PrevKv.Value), 10, 64)
+		if err != nil {
+			return 0, w.send(Event{Time: at, Revision: rev, Type: EventServerID, Key: full, Message: "unreadable server-ID counter: " + strconv.Quote(string(ev.PrevKv.Value))})
+		}
+		w.pending[id] = at
 		return 0, w.send(Event{Time: at, Revision: rev, Type: EventServerID, Key: full,
-			Message: fmt.Sprintf("server-ID counter now %s: a process is starting (a counter that climbs while no session appears is a crash loop)", strconv.Quote(string(ev.Kv.Value)))})
+			Message: fmt.Sprintf("server ID %d handed out: a process is starting", id)})
 	}
 	k, ok := session.ParseKey(name)
+	if ok && ev.Type == mvccpb.PUT {
+		// A session of any role with the ID: its process registered.
+		id := k.ServerID
+		if k.Active {
+			var v struct{ ServerID int64 }
+			if json.Unmarshal(ev.Kv.Value, &v) == nil {
+				id = v.ServerID
+			}
+		}
+		delete(w.pending, id)
+	}
 	if !ok || !session.IsCoordinator(k.Role) {
 		return 0, nil
 	}
@@ -389,6 +431,28 @@ func (w *watcher) handle(ctx context.Context, at time.Time, rev int64, ev *clien
 		t.OutageSeconds = float64(g.granted) + gap
 	}
 	return 1, w.send(Event{Time: at, Revision: rev, Type: EventTakeover, Role: k.Role, Takeover: t, Cause: g.cause, Message: takeoverText(t)})
+}
+
+// reportUnregistered reports the server IDs handed out longer than grace
+// ago without a session since.
+func (w *watcher) reportUnregistered(now time.Time, grace time.Duration) error {
+	var ids []int64
+	for id, at := range w.pending {
+		if now.Sub(at) >= grace {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		at := w.pending[id]
+		delete(w.pending, id)
+		if err := w.send(Event{Time: now, Type: EventNoSession, Message: fmt.Sprintf(
+			"server ID %d was handed out at %s and no session with it appeared within %s: a process took an ID and did not register (a coordinator without active-standby beside an ACTIVE one retries, then panics: a crash loop repeats this)",
+			id, at.UTC().Format("15:04:05.000Z"), grace)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cause says why the ACTIVE key bound to lease went at time at. A lease

@@ -161,3 +161,30 @@ func TestWatchForBound(t *testing.T) {
 	}
 	assert.Equal(t, []string{"active", "standby", "end"}, types)
 }
+
+// TestWatchCrashLoop starts a second rootcoord without active-standby beside
+// the ACTIVE one, as Milvus does it: it takes a server ID, fails to register
+// ("CompareAndSwap error") and would panic. Watch reports the ID without a
+// session.
+func TestWatchCrashLoop(t *testing.T) {
+	t.Parallel()
+	m := newMilvus(t)
+	m.start(sessionfixture.Options{Role: "rootcoord"}, false)
+	w := startWatch(t, m, coordstatus.WatchOptions{For: 4 * time.Second, Poll: 100 * time.Millisecond, Unregistered: time.Second})
+	w.waitFor(t, coordstatus.EventActive)
+	cfg, err := m.srv.Config()
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err = sessionfixture.Start(ctx, cfg, sessionfixture.Options{MetaRoot: m.root + "/meta", Role: "rootcoord", Version: "2.4.15", Address: "10.9.0.2:53100", HostName: "milvus-rootcoord-b", TTL: 30})
+	require.EqualError(t, err, "function CompareAndSwap error for compare is false for key: rootcoord")
+	handedOut := w.waitFor(t, coordstatus.EventServerID)
+	assert.Equal(t, "server ID 2 handed out: a process is starting", handedOut.Message)
+	noSession := w.waitFor(t, coordstatus.EventNoSession)
+	assert.Contains(t, noSession.Message, "server ID 2 was handed out at")
+	assert.Contains(t, noSession.Message, "no session with it appeared within 1s")
+	events := w.wait(t)
+	for _, ev := range events {
+		assert.NotEqual(t, coordstatus.EventTakeover, ev.Type)
+	}
+}
