@@ -16,12 +16,15 @@ import (
 func NormalizeKey(key string) string {
 	k := strings.ToLower(keyReplacer.Replace(key))
 	k = strings.TrimPrefix(k, "milvus.")
-	return strings.NewReplacer("_", "", ".", "", "/", "").Replace(k)
+	return separators.Replace(k)
 }
 
 // keyReplacer turns a key's spelling (a values-style path such as
 // common["session.ttl"]) into Milvus' dotted key.
 var keyReplacer = strings.NewReplacer(`["`, ".", `"]`, "", "[", ".", "]", "")
+
+// separators are the characters Milvus drops when it matches keys.
+var separators = strings.NewReplacer("_", "", ".", "", "/", "")
 
 // ParseBool reads a boolean as Milvus' paramtable does (strconv.ParseBool,
 // false on error): "true", "1" and "T" are true; "yes" and "on" are false.
@@ -41,6 +44,9 @@ type Setting struct {
 	// Derived is true for a setting the chart writes from a values key (its
 	// Where), false for one the user wrote as Milvus config or env.
 	Derived bool
+	// Unknown is true when the value is not in the manifest (an env var
+	// from a Secret or ConfigMap key): rules cannot judge it.
+	Unknown bool
 }
 
 // Layer is one config source: a config file, or the container environment.

@@ -22,8 +22,8 @@ var configFiles = []string{"milvus.yaml", "default.yaml", "user.yaml"}
 
 // Object is a decoded Kubernetes object and where it stands.
 type Object struct {
-	Object any            // *appsv1.Deployment, *corev1.ConfigMap, *policyv1.PodDisruptionBudget, ...
-	At     Source         // the object, for messages (Object set, Path empty)
+	Object any    // *appsv1.Deployment, *corev1.ConfigMap, *policyv1.PodDisruptionBudget, ...
+	At     Source // the object, for messages (Object set, Path empty)
 	Block  string // the values block that made it, when known (this chart's render)
 }
 
@@ -39,9 +39,13 @@ func FromObjects(objs []Object) *Model {
 	for _, o := range objs {
 		switch obj := o.Object.(type) {
 		case *corev1.ConfigMap:
-			configMaps[obj.Namespace+"/"+obj.Name] = obj
+			if obj != nil {
+				configMaps[obj.Namespace+"/"+obj.Name] = obj
+			}
 		case *policyv1.PodDisruptionBudget:
-			pdbs = append(pdbs, obj)
+			if obj != nil {
+				pdbs = append(pdbs, obj)
+			}
 		}
 	}
 	type deployed struct {
@@ -52,7 +56,7 @@ func FromObjects(objs []Object) *Model {
 	var all []deployed
 	for _, o := range objs {
 		d, ok := o.Object.(*appsv1.Deployment)
-		if !ok {
+		if !ok || d == nil {
 			continue
 		}
 		c, process, roles := milvusContainer(d.Spec.Template.Spec.Containers)
@@ -73,7 +77,7 @@ func FromObjects(objs []Object) *Model {
 		if process == Mixture && m.Version.Known && m.Version.Value.MixcoordOnly() {
 			process = Mixcoord // the mixture flags start mixcoord on 2.6
 		}
-		w := &Workload{Name: name, Block: o.Block, Process: process, Roles: roles, Config: NewConfig()}
+		w := &Workload{Name: name, Block: o.Block, Origin: o.At.Origin, Process: process, Roles: roles, Config: NewConfig()}
 		replicas := 1
 		if d.Spec.Replicas != nil {
 			replicas = int(*d.Spec.Replicas)
@@ -98,7 +102,7 @@ func FromObjects(objs []Object) *Model {
 				}
 			}
 		}
-		x.w.Budget = Known(b, Source{Object: x.w.Name, Block: x.w.Block})
+		x.w.Budget = Known(b, x.w.Self())
 		m.Workloads = append(m.Workloads, x.w)
 	}
 	return m
@@ -137,14 +141,22 @@ func milvusContainer(containers []corev1.Container) (*corev1.Container, Process,
 	return nil, 0, nil
 }
 
-// imageTag is the tag of an image reference ("milvusdb/milvus:v2.4.17@sha256:..." is v2.4.17).
+// imageTag is the tag of an image reference ("milvusdb/milvus:v2.4.17@sha256:..."
+// is v2.4.17): "latest" when it names none, as the container runtime pulls;
+// the digest when only a digest pins it.
 func imageTag(image string) (string, bool) {
-	ref, _, _ := strings.Cut(image, "@")
-	i := strings.LastIndex(ref, ":")
-	if i < 0 || strings.Contains(ref[i:], "/") {
+	if image == "" {
 		return "", false
 	}
-	return ref[i+1:], true
+	ref, digest, pinned := strings.Cut(image, "@")
+	i := strings.LastIndex(ref, ":")
+	switch {
+	case i >= 0 && !strings.Contains(ref[i:], "/"):
+		return ref[i+1:], true
+	case pinned:
+		return "@" + digest, true
+	}
+	return "latest", true
 }
 
 // containerConfig reads the config files the container mounts into the
@@ -189,7 +201,7 @@ func containerConfig(d *appsv1.Deployment, c *corev1.Container, configMaps map[s
 	}
 	for i, e := range c.Env {
 		where := fmt.Sprintf("env %s of %s", e.Name, field("").Object)
-		cfg.Env.Set(Setting{Key: e.Name, Value: e.Value, Where: where,
+		cfg.Env.Set(Setting{Key: e.Name, Value: e.Value, Unknown: e.ValueFrom != nil, Where: where,
 			At: field(fmt.Sprintf("spec.template.spec.containers[%s].env[%d]", c.Name, i))})
 	}
 	return cfg

@@ -276,11 +276,14 @@ func TestFromObjectsCases(t *testing.T) {
 			},
 		},
 		{
-			name: "an image without a tag, or behind a registry port, has no tag",
+			name: "an image without a tag, behind a registry port, runs latest",
 			objs: func() []Object {
 				return objects(deployment("a", 1, "registry:5000/milvus", "rootcoord"))
 			},
-			check: func(t *testing.T, m *Model) { assert.False(t, m.Tag.Known) },
+			check: func(t *testing.T, m *Model) {
+				assert.Equal(t, Known("latest", m.Tag.At), m.Tag)
+				assert.False(t, m.Version.Known)
+			},
 		},
 		{
 			name: "the object's own name and block from the producer",

@@ -45,10 +45,12 @@ func FromValues(vals map[string]any) *Model {
 	for _, b := range chartBlocks {
 		block, ok := vals[b.key].(map[string]any)
 		if !ok {
+			m.Unreadable = true
 			continue
 		}
 		enabled, ok := boolAt(block, "enabled")
 		if !ok {
+			m.Unreadable = true
 			continue
 		}
 		if !enabled {
@@ -112,7 +114,7 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 			}
 			value, _ := e["value"].(string)
 			path := values.Index(key+".extraEnv", i)
-			w.Config.Env.Set(Setting{Key: name, Value: value, Where: fmt.Sprintf("%s.name %s", path, name),
+			w.Config.Env.Set(Setting{Key: name, Value: value, Unknown: e["valueFrom"] != nil, Where: fmt.Sprintf("%s.name %s", path, name),
 				At: Source{Path: path + ".name"}})
 		}
 	}

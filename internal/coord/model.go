@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/milvus-coord/milvus-coord/internal/finding"
 )
 
 // Process is how a workload runs Milvus.
@@ -38,6 +40,9 @@ type Model struct {
 	// chart defaults), so a finding about two values points at the one the
 	// user wrote; nil for manifests.
 	UserSet func(path string) bool
+	// Unreadable is true when a coordinator block could not be read (a value
+	// of the wrong type, the schema's finding): which roles run is unknown.
+	Unreadable bool
 	// Absent are the coordinator blocks this chart knows that deploy nothing
 	// (values only): the places to turn a missing role on.
 	Absent []Absent
@@ -56,7 +61,9 @@ type Workload struct {
 	// object (Deployment coord-rootcoord).
 	Name string
 	// Block is the values block that configures it; empty for manifests.
-	Block   string
+	Block string
+	// Origin is where the object stands in a manifest stream, when known.
+	Origin  finding.Origin
 	Process Process
 	// Roles are the coordinator roles it serves.
 	Roles    []Role
@@ -73,7 +80,7 @@ type Workload struct {
 }
 
 // Self is the workload as a source: the object, or the values block.
-func (w *Workload) Self() Source { return Source{Object: w.Name, Block: w.Block} }
+func (w *Workload) Self() Source { return Source{Object: w.Name, Block: w.Block, Origin: w.Origin} }
 
 // Runs reports whether the workload serves role.
 func (w *Workload) Runs(role Role) bool {
@@ -106,6 +113,9 @@ type Standby struct {
 	Overridden []Setting
 	// Invalid is true when the value is no boolean Milvus can parse (read as false).
 	Invalid bool
+	// Unknown is true when the value comes from elsewhere (an env var's
+	// valueFrom): the mode cannot be told, so it is taken as on.
+	Unknown bool
 	// Always is true when the version makes it active-standby whatever the
 	// config says (mixcoord from 2.6.8).
 	Always bool
@@ -136,6 +146,9 @@ func (w *Workload) ActiveStandby(role Role, v Fact[Version]) Standby {
 }
 
 func standby(s Setting, over []Setting) Standby {
+	if s.Unknown {
+		return Standby{On: true, Setting: s, Set: true, Overridden: over, Unknown: true}
+	}
 	on, valid := ParseBool(s.Value)
 	return Standby{On: on, Setting: s, Set: true, Overridden: over, Invalid: !valid}
 }
@@ -264,6 +277,9 @@ func (w *Workload) HAKeys() []string {
 // SameValue reports whether two settings of key mean the same to Milvus:
 // booleans as parsed, anything else as written.
 func SameValue(key string, a, b Setting) bool {
+	if a.Unknown || b.Unknown {
+		return true // cannot be told apart
+	}
 	if strings.HasSuffix(NormalizeKey(key), "enableactivestandby") {
 		x, _ := ParseBool(a.Value)
 		y, _ := ParseBool(b.Value)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Version is a Milvus release.
@@ -12,11 +13,12 @@ type Version struct{ Major, Minor, Patch int }
 // versionTag matches the release at the start of an image tag: v2.4.17,
 // 2.6.8-gpu, v2.5.4-20250101-abcdef. A tag that names a digest, "latest" or a
 // branch build carries no version.
-var versionTag = regexp.MustCompile(`^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+._].*)?$`)
+var versionTag = regexp.MustCompile(`^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+_].*)?$`)
 
 // ParseVersion reads the Milvus version from an image tag; false for a tag
 // that carries none.
 func ParseVersion(tag string) (Version, bool) {
+	tag, _, _ = strings.Cut(tag, "@") // a digest pins the image, it names no release
 	m := versionTag.FindStringSubmatch(tag)
 	if m == nil {
 		return Version{}, false

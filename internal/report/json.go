@@ -26,13 +26,13 @@ type jsonFile struct {
 }
 
 type jsonFinding struct {
-	Rule     string     `json:"rule"`
-	Severity string     `json:"severity"`
-	Path     string     `json:"path,omitempty"`
-	Message  string     `json:"message"`
-	Fix      string     `json:"fix,omitempty"`
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Path     string `json:"path,omitempty"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix,omitempty"`
 	// Stricter is true where Helm accepts what the finding refuses.
-	Stricter bool `json:"stricterThanHelm,omitempty"`
+	Stricter bool       `json:"stricterThanHelm,omitempty"`
 	Origin   jsonOrigin `json:"origin"`
 }
 

@@ -16,6 +16,9 @@ var coordinatorsIncomplete = Rule{
 	Protects: "A cluster missing rootcoord, querycoord or datacoord (or indexcoord on Milvus 2.2): Milvus waits for the missing role and never serves.",
 	Fix:      "Enable mixCoordinator, or all of rootCoordinator, queryCoordinator and dataCoordinator.",
 	check: func(m *coord.Model) []Violation {
+		if m.Unreadable {
+			return nil // a block of the wrong type: the schema's finding, the roles unknown
+		}
 		if len(m.Workloads) == 0 {
 			if len(m.Absent) == 0 {
 				return nil // manifests without coordinators: not a Milvus installation

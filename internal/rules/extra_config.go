@@ -179,25 +179,37 @@ var milvusConfigDuplicateKey = Rule{
 						user = append(user, s)
 					}
 				}
-				if len(user) == 0 {
+				// The user's setting in a spelling another setting does not
+				// share (the chart's own spelling first), and one it differs from.
+				var s, other *coord.Setting
+				for i := len(user) - 1; i >= 0 && s == nil; i-- {
+					if derived != nil {
+						if user[i].Key != derived.Key {
+							s, other = &user[i], derived
+						}
+						continue
+					}
+					for j := range group {
+						if group[j].Key != user[i].Key {
+							s, other = &user[i], &group[j]
+							break
+						}
+					}
+				}
+				if s == nil {
 					continue
 				}
-				s := user[len(user)-1]
 				subject := coord.NormalizeKey(s.Key) + "@" + s.At.Name()
 				if seen[subject] {
 					continue
 				}
 				seen[subject] = true
-				other := group[0]
-				if other == s {
-					other = group[1]
-				}
 				v := Violation{Subject: subject, At: s.At,
 					Message: fmt.Sprintf("%s and %s are one Milvus key written twice in the config file of %s: Milvus loads the file into a map and reads one of the two at random",
 						s.Where, other.Where, w.Name),
 					Fix: fmt.Sprintf("remove %s, or write it as %s", s.Where, other.Key)}
 				if derived != nil {
-					v.Fix = fmt.Sprintf("remove %s and set %s: %s", s.Where, derived.At.Path, valuesValue(s))
+					v.Fix = fmt.Sprintf("remove %s and set %s: %s", s.Where, derived.At.Path, valuesValue(*s))
 				}
 				out = append(out, v)
 			}

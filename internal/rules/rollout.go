@@ -31,10 +31,10 @@ var haRolloutStrategy = Rule{
 			switch {
 			case s.Type == "Recreate":
 				at, why = s.TypeAt, "Recreate stops every replica before starting new ones"
-			case unavailable > 0:
-				at, why = s.MaxUnavailableAt, fmt.Sprintf("maxUnavailable %s stops %d of %d replicas before their replacements run", intOrString(s.MaxUnavailable, "25%"), unavailable, w.Replicas.Value)
 			case surge == 0:
 				at, why = s.MaxSurgeAt, fmt.Sprintf("maxSurge %s starts no replacement before a replica stops", intOrString(s.MaxSurge, "25%"))
+			case unavailable > 0:
+				at, why = s.MaxUnavailableAt, fmt.Sprintf("maxUnavailable %s stops %d of %d replicas before their replacements run", intOrString(s.MaxUnavailable, "25%"), unavailable, w.Replicas.Value)
 			default:
 				continue
 			}
