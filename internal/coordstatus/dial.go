@@ -51,10 +51,9 @@ func Dial(c Conn) (*clientv3.Client, error) {
 		DialTimeout: c.Timeout,
 		// The client logs retries through zap; coordctl reports errors itself.
 		Logger: zap.NewNop(),
-		// Without this, a request to an endpoint that is down waits for the
-		// context only; with it, the gRPC connection fails fast too.
-		DialKeepAliveTime:    c.Timeout,
-		DialKeepAliveTimeout: c.Timeout,
+		// No gRPC keepalive pings: every request has its own deadline, and
+		// pings more often than etcd allows (--grpc-keepalive-min-time, 5 s)
+		// would make it close the connection.
 	}
 	tlsOn := c.CACert != "" || c.Cert != "" || c.Key != ""
 	for _, e := range c.Endpoints {
