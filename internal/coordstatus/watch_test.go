@@ -103,7 +103,7 @@ func TestWatchCrash(t *testing.T) {
 	// after the last keepalive (sent at most TTL/3 before the kill).
 	gone := tk.GoneAt.Sub(killed).Seconds()
 	assert.Greater(t, gone, float64(ttl)-float64(ttl)/3-0.5)
-	assert.Less(t, gone, float64(ttl)+1)
+	assert.Less(t, gone, float64(ttl)+2, "etcd expires leases within a second of their TTL; a second more for a loaded machine")
 	assert.Equal(t, coordstatus.EventEnd, events[len(events)-1].Type)
 }
 
