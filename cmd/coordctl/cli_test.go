@@ -364,3 +364,31 @@ func TestSlowEtcd(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(res.stderr, "\n"), res.stderr)
 	}
 }
+
+// TestConnectionFlags: --cacert, --cert, --key against an etcd that requires
+// client certificates, and --user with --password against one with auth.
+func TestConnectionFlags(t *testing.T) {
+	tlsSrv := etcdtest.Start(t, etcdtest.Options{TLS: true})
+	authSrv := etcdtest.Start(t, etcdtest.Options{Auth: true})
+	for _, tt := range []struct {
+		name string
+		srv  *etcdtest.Server
+		args []string
+	}{
+		{"tls", tlsSrv, []string{"--etcd", "https://" + tlsSrv.Endpoint, "--cacert", tlsSrv.CACert, "--cert", tlsSrv.ClientCert, "--key", tlsSrv.ClientKey}},
+		{"auth", authSrv, []string{"--etcd", authSrv.Endpoint, "--user", authSrv.User, "--password", authSrv.Password}},
+		{"auth in --user", authSrv, []string{"--etcd", authSrv.Endpoint, "--user", authSrv.User + ":" + authSrv.Password}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := tt.srv.Config()
+			require.NoError(t, err)
+			in, err := sessionfixture.Start(context.Background(), cfg, sessionfixture.Options{MetaRoot: "flags-" + tt.name + "/meta", Role: "rootcoord", Version: "2.4.15", Address: "10.3.0.1:53100", HostName: "rc-0", TTL: 30})
+			require.NoError(t, err)
+			t.Cleanup(in.Crash)
+			res := runCLI(append([]string{"status", "-o", "json", "--root-path", "flags-" + tt.name}, tt.args...)...)
+			assert.Equal(t, exitDegraded, res.code, res.stderr)
+			assert.Contains(t, res.stdout, `"verdict": "no-standby"`)
+			assert.Empty(t, res.stderr)
+		})
+	}
+}
