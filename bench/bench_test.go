@@ -119,8 +119,7 @@ func BenchmarkSchemaAndRules(b *testing.B) {
 	f := newFixture(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		f.validator.Validate(f.vals, f.prov.Scalar)
-		f.validator.Enforced(f.vals)
+		f.validator.ValidateAll(f.vals, f.prov.Scalar)
 		m := coord.FromValues(f.vals)
 		m.UserSet = f.prov.SetByUser
 		rules.Run(m)

@@ -138,7 +138,8 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 	}
 
 	// Keys and types.
-	for _, f := range c.validator.Validate(vals, prov.Scalar) {
+	schemaFindings, schemaEnforced := c.validator.ValidateAll(vals, prov.Scalar)
+	for _, f := range schemaFindings {
 		f.Cause = "schema/" + f.Rule + "/" + f.Path + "/" + f.Message
 		found = append(found, f)
 	}
@@ -148,13 +149,25 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 	model.UserSet = prov.SetByUser
 	ruleFindings := rules.Run(model)
 
-	// What Helm itself refuses: the schema's rule entries and the chart's guards.
+	// What Helm itself refuses: the schema's rule entries and the chart's
+	// guards. Where nothing fails the full render below runs the guards
+	// too; otherwise the guards are rendered alone, to learn which of the
+	// causes Helm refuses.
 	enforced := map[string]string{} // cause -> Helm's words for it
-	for _, cause := range c.validator.Enforced(vals) {
+	for _, cause := range schemaEnforced {
 		enforced[cause] = "values.schema.json refuses it"
 	}
-	guardProblems := render.Guards(c.guards, vals, opts.Render)
-	for _, g := range guardProblems.Tagged {
+	if len(enforced) == 0 && !finding.Fails(found, false) && !finding.Fails(ruleFindings, false) {
+		found = append(found, ruleFindings...)
+		rendered, objs, renderFindings := c.render(vals, opts.Render)
+		found = append(found, renderFindings...)
+		if !finding.Fails(renderFindings, false) {
+			res.Rendered, res.Objects = rendered, objs
+		}
+		return c.finish(res, found, prov)
+	}
+	guards := render.Guards(c.guards, vals, opts.Render)
+	for _, g := range guards.Tagged {
 		enforced[g.Cause] = g.Message
 	}
 	for i := range ruleFindings {
@@ -165,19 +178,6 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 	}
 	found = append(found, ruleFindings...)
 	found = append(found, c.unexplained(enforced)...)
-	if guardProblems.Other != nil && !finding.Fails(found, false) {
-		f := render.ErrorFinding(guardProblems.Other)
-		f.Origin.File = c.templatePath(f.Origin.File)
-		found = append(found, f)
-	}
-
-	if !finding.Fails(found, false) {
-		rendered, objs, renderFindings := c.render(vals, opts.Render)
-		found = append(found, renderFindings...)
-		if !finding.Fails(renderFindings, false) {
-			res.Rendered, res.Objects = rendered, objs
-		}
-	}
 	return c.finish(res, found, prov)
 }
 
@@ -240,6 +240,15 @@ func (c *Chart) finish(res Result, found []finding.Finding, prov *values.Provena
 func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Result, []render.Object, []finding.Finding) {
 	rendered, err := render.Render(c.chart, vals, opts)
 	if err != nil {
+		// The chart's guards refuse what no rule reported (a chart copy
+		// whose guards differ): their own words, at the values they name.
+		if guards := render.ParseGuards(err); len(guards.Tagged) > 0 && guards.Other == nil {
+			enforced := map[string]string{}
+			for _, g := range guards.Tagged {
+				enforced[g.Cause] = g.Message
+			}
+			return nil, nil, c.unexplained(enforced)
+		}
 		f := render.ErrorFinding(err)
 		f.Origin.File = c.templatePath(f.Origin.File)
 		return nil, nil, []finding.Finding{f}

@@ -5,12 +5,12 @@ import (
 	"path"
 	"strings"
 
+	yamlv3 "gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"sigs.k8s.io/yaml"
 )
 
 // configDir is where the Milvus image reads its config files, in load order
@@ -191,7 +191,7 @@ func containerConfig(d *appsv1.Deployment, c *corev1.Container, configMaps map[s
 		layer := &Layer{Name: name}
 		if text, ok := files[name]; ok {
 			var parsed map[string]any
-			if yaml.Unmarshal([]byte(text), &parsed) == nil {
+			if yamlv3.Unmarshal([]byte(text), &parsed) == nil {
 				FlattenConfig(parsed, func(spelling, value string) {
 					layer.Set(Setting{Key: spelling, Value: value, Where: spelling + " in " + fileAt[name].Name(), At: fileAt[name]})
 				})

@@ -49,6 +49,12 @@ type GuardResult struct {
 // Guards renders the guard chart g (from GuardChart) with vals.
 func Guards(g *chart.Chart, vals chartutil.Values, opts Options) GuardResult {
 	_, err := Render(g, vals, Options{ReleaseName: opts.ReleaseName, Namespace: opts.Namespace, KubeVersion: opts.KubeVersion, Unordered: true})
+	return ParseGuards(err)
+}
+
+// ParseGuards reads the guard lines out of a render error (nil: no guard
+// fired); an error that is not the guards' is Other.
+func ParseGuards(err error) GuardResult {
 	if err == nil {
 		return GuardResult{}
 	}

@@ -119,8 +119,27 @@ func (v *Validator) RuleIDs() []string {
 // Enforced returns the causes ("<rule-id>/<subject>") of the schema's rule
 // entries that vals break: Helm refuses the values for them.
 func (v *Validator) Enforced(vals map[string]any) []string {
+	return v.enforced(load(vals))
+}
+
+// load turns values into a JSON document once, for every schema that
+// validates them (gojsonschema's Go loader marshals them again on each use).
+func load(vals map[string]any) gojsonschema.JSONLoader {
+	doc, err := gojsonschema.NewGoLoader(vals).LoadJSON()
+	if err != nil {
+		return gojsonschema.NewGoLoader(vals) // Validate reports the error
+	}
+	return gojsonschema.NewRawLoader(doc)
+}
+
+// ValidateAll is Validate and Enforced over one load of the values.
+func (v *Validator) ValidateAll(vals map[string]any, scalar Scalar) ([]finding.Finding, []string) {
+	l := load(vals)
+	return v.validate(l, vals, scalar), v.enforced(l)
+}
+
+func (v *Validator) enforced(loader gojsonschema.JSONLoader) []string {
 	var out []string
-	loader := gojsonschema.NewGoLoader(vals)
 	for _, f := range v.fragments {
 		if r, err := f.compiled.Validate(loader); err == nil && !r.Valid() {
 			out = append(out, f.cause)
@@ -141,7 +160,11 @@ type Scalar func(path string) (text string, inFile, ok bool)
 // Validate returns a finding for each violation, with Path set and Origin
 // empty. scalar may be nil.
 func (v *Validator) Validate(vals map[string]any, scalar Scalar) []finding.Finding {
-	result, err := v.compiled.Validate(gojsonschema.NewGoLoader(vals))
+	return v.validate(load(vals), vals, scalar)
+}
+
+func (v *Validator) validate(loader gojsonschema.JSONLoader, vals map[string]any, scalar Scalar) []finding.Finding {
+	result, err := v.compiled.Validate(loader)
 	if err != nil {
 		return []finding.Finding{{Rule: RuleType, Severity: finding.Error,
 			Message: "the values cannot be validated: " + err.Error(), Fix: "check the values' types"}}
@@ -413,7 +436,7 @@ func typeFix(path, expected string, value any, scalar Scalar) string {
 
 func isScalar(v any) bool {
 	switch v.(type) {
-	case bool, float64, int64, int:
+	case bool, float64, int64, int, json.Number:
 		return true
 	}
 	return false
