@@ -68,11 +68,16 @@ build: ## Build bin/valuescheck and bin/coordctl.
 	$(GO) build -trimpath -o bin/valuescheck ./cmd/valuescheck
 	$(GO) build -trimpath -o bin/coordctl ./cmd/coordctl
 
+# The packages that check files in parallel: the race detector runs over them.
+RACE_PACKAGES := ./cmd/valuescheck ./internal/check ./internal/values ./internal/schema
+
 .PHONY: test
 test: tools ## Run every test: gofmt, go vet, unit, golden, real Helm, real API server and controllers.
 	@unformatted=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './.tools/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff || { echo "go mod tidy would change go.mod or go.sum: run go mod tidy"; exit 1; }
+	$(GO) test -count=1 -race $(RACE_PACKAGES)
 	@rm -f $(MILVUS_COORD_CLUSTER_FIGURES)
 	$(GO) test -count=1 -timeout 30m ./...
 	@echo "HA figures measured by tests/cluster ($(MILVUS_COORD_CLUSTER_FIGURES)):"; cat $(MILVUS_COORD_CLUSTER_FIGURES)
