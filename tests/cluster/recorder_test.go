@@ -65,6 +65,7 @@ type recorder struct {
 	deployments map[string]*appsv1.Deployment
 	samples     []sample
 	firstSeen   map[string]seenPod // every pod ever observed, by name
+	lost        map[string]bool    // nodes declared lost: their pods count as not Ready
 	changed     chan struct{}      // gets a value after each change (capacity 1)
 }
 
@@ -81,6 +82,7 @@ func record(t *testing.T, ns string) *recorder {
 		pods:        map[string]podState{},
 		deployments: map[string]*appsv1.Deployment{},
 		firstSeen:   map[string]seenPod{},
+		lost:        map[string]bool{},
 		changed:     make(chan struct{}, 1),
 	}
 	factory := informers.NewSharedInformerFactoryWithOptions(env.kube, 0, informers.WithNamespace(ns))
@@ -148,14 +150,33 @@ func (r *recorder) podChanged(obj any, deleted bool) {
 			}),
 		}
 	}
+	r.sampleLocked(now)
+	r.notify()
+}
+
+// sampleLocked appends a sample of the current counts; r.mu is held.
+func (r *recorder) sampleLocked(now time.Time) {
 	byKey := map[string]counts{}
 	for _, p := range r.pods {
+		if r.lost[p.node] {
+			// The API still says Ready (nothing is left to say otherwise), but
+			// the node is gone.
+			p.ready = false
+		}
 		c := byKey[p.component]
 		c.add(p)
 		byKey[p.component] = c
 	}
 	r.samples = append(r.samples, sample{at: now, byKey: byKey})
-	r.notify()
+}
+
+// nodeLost declares a node lost from now on: its pods no longer count as Ready
+// in the samples, whatever their Ready condition says.
+func (r *recorder) nodeLost(node string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lost[node] = true
+	r.sampleLocked(time.Now())
 }
 
 func (r *recorder) deploymentChanged(obj any, deleted bool) {
