@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/milvus-coord/milvus-coord/internal/buildinfo"
 	"github.com/milvus-coord/milvus-coord/internal/coordstatus"
 )
 
@@ -35,6 +36,7 @@ const usageText = `coordctl says which Milvus coordinator is ACTIVE, read from e
 Usage:
   coordctl status [flags]   per role: the ACTIVE session, its standbys, a verdict, the failover time
   coordctl watch [flags]    follow the session keys; measure every takeover
+  coordctl --version        print the version
 
 Reach the cluster's etcd first, e.g.:
   kubectl port-forward svc/<release>-etcd 2379:2379
@@ -45,6 +47,9 @@ Exit codes:
   2  usage error, or etcd unreachable, refusing, or without Milvus sessions
 
 `
+
+// version is stamped by the release build (-ldflags -X main.version=...).
+var version = ""
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -60,6 +65,9 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	switch args[0] {
+	case "--version", "version":
+		fmt.Fprintln(stdout, "coordctl", buildinfo.Version(version))
+		return exitOK
 	case "status":
 		return runStatus(args[1:], stdout, stderr)
 	case "watch":

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -22,6 +21,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 
 	milvuscoord "github.com/milvus-coord/milvus-coord"
+	"github.com/milvus-coord/milvus-coord/internal/buildinfo"
 	"github.com/milvus-coord/milvus-coord/internal/check"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 	"github.com/milvus-coord/milvus-coord/internal/localrun"
@@ -427,12 +427,4 @@ func usageError(stderr io.Writer, err error) int {
 	return exitUsage
 }
 
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "(devel)"
-}
+func buildVersion() string { return buildinfo.Version(version) }
