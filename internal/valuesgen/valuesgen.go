@@ -21,7 +21,9 @@ func Generate(seed uint64, n int) []string {
 		ha := replicas > 1 || rng.IntN(2) == 0
 		fmt.Fprintf(b, "%s:\n  enabled: %t\n  replicas: %d\n  activeStandby:\n    enabled: %t\n", key, enabled, replicas, ha)
 		if rng.IntN(3) == 0 {
-			fmt.Fprintf(b, "  resources:\n    requests:\n      cpu: %s\n      memory: %s\n", pick("250m", "1", "2"), pick("256Mi", "1Gi", "1.5Gi"))
+			// A request with its own limit: the chart's default limit may be lower.
+			memory := pick("256Mi", "1Gi", "1.5Gi")
+			fmt.Fprintf(b, "  resources:\n    requests:\n      cpu: %s\n      memory: %s\n    limits:\n      memory: %s\n", pick("250m", "1", "2"), memory, memory)
 		}
 		if rng.IntN(4) == 0 {
 			fmt.Fprintf(b, "  tolerations:\n    - key: dedicated\n      operator: Equal\n      value: %s\n      effect: NoSchedule\n", pick("milvus", "coord"))
