@@ -25,6 +25,18 @@ type expect struct {
 // run steps of the workflow snippet. A command missing here fails
 // TestReadmeCommands: run it, or say what covers it and why it is not run here.
 var readmeCommands = map[string]expect{
+	// coordctl and the page's local experiment.
+	"go build -o bin/coordctl ./cmd/coordctl     # or: make build":                                       {exit: 0},
+	"kubectl -n milvus port-forward svc/milvus-etcd 2379:2379 &":                                         {covered: "needs a cluster: cmd/coordctl tests run status and watch against the pinned etcd on 127.0.0.1"},
+	"coordctl status --etcd 127.0.0.1:2379       # the default --etcd":                                   {covered: "needs the cluster's etcd: cmd/coordctl (TestStatus) runs it against the pinned etcd with sessions written as Milvus writes them"},
+	"valuescheck render --format local --output-dir ha my-local-values.yaml":                             {covered: "needs the reader's values file: internal/localrun (TestBuild) and cmd/valuescheck cover --format local"},
+	"export MINIO_ACCESS_KEY_ID=minioadmin MINIO_SECRET_ACCESS_KEY=minioadmin":                           {covered: "sets the shell environment of the walk-through; internal/localrun tests run.sh with it"},
+	"MILVUS=/path/to/milvus ./ha/run.sh start   # every replica, logs in ha/<name>/milvus.log":           {covered: "needs a Milvus binary: internal/localrun runs run.sh start with a stand-in that records how it was started"},
+	"coordctl status                            # which replica is ACTIVE, with its standbys":            {covered: "needs a running Milvus: cmd/coordctl (TestStatus) against the pinned etcd"},
+	"coordctl watch --count 1 &                 # measure the takeover":                                  {covered: "needs a running Milvus: cmd/coordctl (TestWatchCrash, TestWatchGracefulStop) against the pinned etcd"},
+	"./ha/run.sh kill rootcoord-1               # SIGKILL the ACTIVE (see the HOST and ADDRESS columns)": {covered: "needs a Milvus binary: internal/localrun runs run.sh kill with a stand-in"},
+	"./ha/run.sh stop                           # SIGTERM the rest: each revokes its lease":              {covered: "needs a Milvus binary: internal/localrun runs run.sh stop with a stand-in"},
+
 	// Two commands.
 	"go run ./cmd/valuescheck charts/milvus-coord/values.yaml": {exit: 0},
 	"make test": {covered: "the whole suite, this test included; .ci/run runs it in CI"},
