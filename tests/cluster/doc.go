@@ -14,11 +14,12 @@
 // controllers'. Each test has its own namespace and its own pool of nodes (the
 // scenario file plus a nodeSelector for the pool), so tests run in parallel.
 //
-// Each test records what it observes with a watch on its namespace's pods and
-// Deployments (recorder.go), never by polling: the largest number of pods of one
-// coordinator alive at once, the smallest number Ready, how long none was, and
-// when. The figures go to the test log and, when MILVUS_COORD_CLUSTER_FIGURES
-// names a file (`make test` sets it), to that file as Markdown.
+// Each test records what it observes with informers (a list, then a watch) on
+// its namespace's pods, Deployments and budgets (recorder_test.go), never by
+// polling: the largest number of pods of one coordinator alive at once, the
+// smallest number Ready, and how long none was. The figures go to the test log
+// and, when MILVUS_COORD_CLUSTER_FIGURES names a file (`make test` sets it), to
+// that file as Markdown.
 //
 // Timing the tests tune, so that a run takes minutes (figures measured with them
 // say so): the node controller checks every second and declares a node lost 10 s
