@@ -64,7 +64,8 @@ func TestInstallRefusesBadValues(t *testing.T) {
 			name: "no coordinator",
 			set: []string{"rootCoordinator.enabled=false", "queryCoordinator.enabled=false",
 				"dataCoordinator.enabled=false"},
-			want: "no coordinator is enabled",
+			// the schema's rule entry: one of the blocks must be enabled
+			want: "at '/mixCoordinator/enabled': value must be true",
 		},
 	}
 	for _, tc := range cases {
