@@ -6,10 +6,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/milvus-coord/milvus-coord/internal/testtools"
 )
 
 func TestFromValuesOfTheChartDefaults(t *testing.T) {
-	m := FromValues(chartDefaults(t))
+	m := FromValues(testtools.ChartDefaults(t))
 
 	assert.Equal(t, Known(Version{2, 4, 17}, Source{Path: "image.all.tag"}), m.Version)
 	assert.Equal(t, Known("v2.4.17", Source{Path: "image.all.tag"}), m.Tag)

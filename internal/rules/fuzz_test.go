@@ -6,6 +6,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
+	"github.com/milvus-coord/milvus-coord/internal/testtools"
 )
 
 // fuzzSeeds are overlays of the tables and hostile shapes: lists where
@@ -77,13 +78,13 @@ func FuzzRules(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
 	}
-	defaults := chartDefaults(f)
+	defaults := testtools.ChartDefaults(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var overlay map[string]any
 		if yaml.Unmarshal(data, &overlay) != nil {
 			return
 		}
-		m := coord.FromValues(coalesce(defaults, overlay))
+		m := coord.FromValues(testtools.Coalesce(defaults, overlay))
 		m.UserSet = func(string) bool { return true }
 		Run(m)
 		m.UserSet = nil

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -10,45 +9,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
+	"github.com/milvus-coord/milvus-coord/internal/testtools"
 	// go test ./... -update passes -update to every test binary; the golden
 	// package defines the flag, so this package accepts it too.
 	_ "github.com/milvus-coord/milvus-coord/internal/golden"
 )
-
-// chartValuesFile is the chart's values.yaml: every values case starts from it.
-const chartValuesFile = "../../charts/milvus-coord/values.yaml"
-
-func chartDefaults(t testing.TB) map[string]any {
-	t.Helper()
-	raw, err := os.ReadFile(chartValuesFile)
-	require.NoError(t, err)
-	var defaults map[string]any
-	require.NoError(t, yaml.Unmarshal(raw, &defaults))
-	return defaults
-}
-
-// coalesce merges overlay over base as Helm coalesces user values over chart
-// defaults: mappings merge, anything else replaces, a null removes a default.
-func coalesce(base, overlay map[string]any) map[string]any {
-	out := make(map[string]any, len(base)+len(overlay))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range overlay {
-		old, inBase := base[k]
-		om, oldIsMap := old.(map[string]any)
-		vm, newIsMap := v.(map[string]any)
-		switch {
-		case v == nil && inBase:
-			delete(out, k)
-		case oldIsMap && newIsMap:
-			out[k] = coalesce(om, vm)
-		default:
-			out[k] = v
-		}
-	}
-	return out
-}
 
 // userSet is a Model.UserSet that, like the values' provenance, reports a
 // path as set when it or a value enclosing it is one of paths.
@@ -71,7 +36,7 @@ func valuesModel(t testing.TB, overlay string, user []string) *coord.Model {
 	t.Helper()
 	var u map[string]any
 	require.NoError(t, yaml.UnmarshalStrict([]byte(overlay), &u), "overlay:\n%s", overlay)
-	m := coord.FromValues(coalesce(chartDefaults(t), u))
+	m := coord.FromValues(testtools.Coalesce(testtools.ChartDefaults(t), u))
 	m.UserSet = userSet(user)
 	return m
 }

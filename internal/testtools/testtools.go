@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 )
 
 // Tool returns the path of the pinned tool named by environment variable env
@@ -116,4 +118,43 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// ChartDefaults returns a fresh copy of the chart's values.yaml, parsed as
+// Helm parses it (numbers arrive as float64).
+func ChartDefaults(t testing.TB) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(RepoRoot(), "charts", "milvus-coord", "values.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var defaults map[string]any
+	if err := yaml.Unmarshal(raw, &defaults); err != nil {
+		t.Fatal(err)
+	}
+	return defaults
+}
+
+// Coalesce merges overlay over base as Helm coalesces user values over chart
+// defaults: mappings merge, anything else replaces, a null removes a default.
+// Neither argument is modified.
+func Coalesce(base, overlay map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(overlay))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range overlay {
+		old, inBase := base[k]
+		om, oldIsMap := old.(map[string]any)
+		vm, newIsMap := v.(map[string]any)
+		switch {
+		case v == nil && inBase:
+			delete(out, k)
+		case oldIsMap && newIsMap:
+			out[k] = Coalesce(om, vm)
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }
