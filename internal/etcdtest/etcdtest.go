@@ -10,7 +10,6 @@
 package etcdtest
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -21,13 +20,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,26 +33,25 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+
+	"github.com/milvus-coord/milvus-coord/internal/testcluster"
 )
 
 const (
-	reaperEnv    = "MILVUS_COORD_ETCDTEST_REAPER_DIR"
 	startTimeout = 30 * time.Second
 )
 
 var (
 	mu      sync.Mutex
 	dir     string // every server's files live here; removed at the end
-	reap    *reaper
+	reap    *testcluster.Reaper
 	servers []*Server
 )
 
 // Main runs the tests, or the reaper when this binary was started as one,
 // and stops every server afterwards.
 func Main(m *testing.M) int {
-	if d := os.Getenv(reaperEnv); d != "" {
-		return runReaper(d)
-	}
+	testcluster.RunReaperIfAsked()
 	defer stopAll()
 	return m.Run()
 }
@@ -144,7 +140,7 @@ func start(o Options) (*Server, error) {
 			return nil, err
 		}
 		dir = d
-		if reap, err = startReaper(dir); err != nil {
+		if reap, err = testcluster.StartReaper(dir); err != nil {
 			return nil, err
 		}
 	}
@@ -195,7 +191,7 @@ func start(o Options) (*Server, error) {
 		close(s.exited)
 	}()
 	servers = append(servers, s)
-	if err := reap.watch(s.cmd.Process.Pid); err != nil {
+	if err := reap.Watch(s.cmd.Process.Pid); err != nil {
 		return nil, err
 	}
 	if err := s.waitReady(); err != nil {
@@ -275,7 +271,7 @@ func stopAll() {
 	}
 	if dir != "" {
 		_ = os.RemoveAll(dir)
-		reap.release()
+		reap.Release()
 	}
 }
 
@@ -365,73 +361,4 @@ func writePKI(dir string, s *Server) error {
 
 func writePEM(path, typ string, der []byte) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600)
-}
-
-// The reaper holds the read end of a pipe only this process writes to: when
-// this process dies, even by SIGKILL, the read ends and the reaper kills the
-// servers' process groups and removes dir. A clean stop says "done" first.
-type reaper struct {
-	mu   sync.Mutex
-	pipe *os.File
-}
-
-func startReaper(dir string) (*reaper, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), reaperEnv+"="+dir)
-	cmd.Stdin = r
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // outlives this process: no Pdeathsig
-	if err := cmd.Start(); err != nil {
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("start reaper: %w", err)
-	}
-	r.Close()
-	go func() { _ = cmd.Wait() }()
-	return &reaper{pipe: w}, nil
-}
-
-func (r *reaper) watch(pgid int) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, err := fmt.Fprintf(r.pipe, "pgid %d\n", pgid)
-	return err
-}
-
-func (r *reaper) release() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, _ = io.WriteString(r.pipe, "done\n")
-	_ = r.pipe.Close()
-}
-
-func runReaper(dir string) int {
-	var pgids []int
-	sc := bufio.NewScanner(os.Stdin)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "done" {
-			return 0
-		}
-		if v, ok := strings.CutPrefix(line, "pgid "); ok {
-			if id, err := strconv.Atoi(v); err == nil && id > 1 {
-				pgids = append(pgids, id)
-			}
-		}
-	}
-	for _, id := range pgids {
-		_ = syscall.Kill(-id, syscall.SIGKILL)
-	}
-	if strings.Contains(filepath.Base(dir), "milvus-coord-etcdtest-") {
-		time.Sleep(200 * time.Millisecond)
-		_ = os.RemoveAll(dir)
-	}
-	return 0
 }

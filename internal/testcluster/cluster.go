@@ -109,7 +109,7 @@ type Cluster struct {
 	Server     string // https://127.0.0.1:PORT
 
 	procs    []*process // in start order
-	reaper   *reaper
+	reaper   *Reaper
 	died     chan struct{} // closed when the first server exits
 	diedOnce sync.Once
 
@@ -136,7 +136,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	}()
 	// The reaper comes first: from here on, whatever ends this process (a panic,
 	// `go test -timeout`, SIGKILL) also ends the servers and removes dir.
-	if c.reaper, err = startReaper(dir); err != nil {
+	if c.reaper, err = StartReaper(dir); err != nil {
 		return c, err
 	}
 
@@ -276,7 +276,7 @@ func (c *Cluster) start(name string, env []string, path string, args ...string) 
 		<-p.exited
 		c.diedOnce.Do(func() { close(c.died) })
 	}()
-	return p, c.reaper.watch(p)
+	return p, c.reaper.Watch(p.cmd.Process.Pid)
 }
 
 // Died is closed when a server exits, also by Stop: waits select on it to fail at
@@ -321,6 +321,6 @@ func (c *Cluster) Stop() {
 		if err := os.RemoveAll(c.Dir); err != nil {
 			fmt.Fprintf(os.Stderr, "testcluster: removing %s: %v\n", c.Dir, err)
 		}
-		c.reaper.release()
+		c.reaper.Release()
 	})
 }

@@ -22,26 +22,32 @@ import (
 // whose ID the system may have reused.
 const reaperEnv = "MILVUS_COORD_TESTCLUSTER_REAPER_DIR"
 
-// dirPrefix starts the name of every cluster directory; the reaper removes only
-// directories named so.
+// dirPrefix starts the name of every cluster directory.
 const dirPrefix = "milvus-coord-cluster-"
 
+// reapablePrefix starts the name of every directory a reaper may remove (the
+// clusters' and internal/etcdtest's).
+const reapablePrefix = "milvus-coord-"
+
 // RunReaperIfAsked must be the first statement of the TestMain of every package
-// that calls Start: when this process is a cluster's reaper, it watches its parent
-// and exits; otherwise it returns at once.
+// that calls Start or StartReaper: when this process is a reaper, it watches
+// its parent and exits; otherwise it returns at once.
 func RunReaperIfAsked() {
 	if dir := os.Getenv(reaperEnv); dir != "" {
 		os.Exit(runReaper(dir))
 	}
 }
 
-type reaper struct {
+// Reaper kills the process groups it is told about, and removes dir, when
+// the test process dies before it calls Release.
+type Reaper struct {
 	cmd  *exec.Cmd
 	pipe *os.File
 	mu   sync.Mutex
 }
 
-func startReaper(dir string) (*reaper, error) {
+// StartReaper starts the reaper of dir (a directory named milvus-coord-...).
+func StartReaper(dir string) (*Reaper, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -62,19 +68,19 @@ func startReaper(dir string) (*reaper, error) {
 	}
 	r.Close()
 	go func() { _ = cmd.Wait() }()
-	return &reaper{cmd: cmd, pipe: w}, nil
+	return &Reaper{cmd: cmd, pipe: w}, nil
 }
 
-// watch tells the reaper about a server's process group.
-func (r *reaper) watch(p *process) error {
+// Watch tells the reaper about a server's process group (its leader's PID).
+func (r *Reaper) Watch(pgid int) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, err := fmt.Fprintf(r.pipe, "pgid %d\n", p.cmd.Process.Pid)
+	_, err := fmt.Fprintf(r.pipe, "pgid %d\n", pgid)
 	return err
 }
 
-// release tells the reaper the cluster is already cleaned up.
-func (r *reaper) release() {
+// Release tells the reaper everything is already cleaned up.
+func (r *Reaper) Release() {
 	if r == nil {
 		return
 	}
@@ -104,7 +110,7 @@ func runReaper(dir string) int {
 	for _, pgid := range pgids {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	}
-	if strings.HasPrefix(filepath.Base(dir), dirPrefix) {
+	if strings.HasPrefix(filepath.Base(dir), reapablePrefix) {
 		// Give the killed servers a moment to close their files first.
 		time.Sleep(200 * time.Millisecond)
 		_ = os.RemoveAll(dir)
