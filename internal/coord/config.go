@@ -47,6 +47,8 @@ type Setting struct {
 	// Unknown is true when the value is not in the manifest (an env var
 	// from a Secret or ConfigMap key): rules cannot judge it.
 	Unknown bool
+	// Norm is NormalizeKey(Key), set when the setting is added to a layer.
+	Norm string
 }
 
 // Layer is one config source: a config file, or the container environment.
@@ -62,8 +64,8 @@ func (l *Layer) Set(s Setting) {
 	if l.settings == nil {
 		l.settings = map[string][]Setting{}
 	}
-	n := NormalizeKey(s.Key)
-	l.settings[n] = append(l.settings[n], s)
+	s.Norm = NormalizeKey(s.Key)
+	l.settings[s.Norm] = append(l.settings[s.Norm], s)
 }
 
 // Config is the configuration a Milvus process reads: its files in load order
@@ -196,7 +198,10 @@ func (c *Config) Settings() []Setting {
 
 // InEnv reports whether s is one of the environment's settings.
 func (c *Config) InEnv(s Setting) bool {
-	for _, e := range c.Env.settings[NormalizeKey(s.Key)] {
+	if s.Norm == "" {
+		s.Norm = NormalizeKey(s.Key)
+	}
+	for _, e := range c.Env.settings[s.Norm] {
 		if e == s {
 			return true
 		}

@@ -73,8 +73,9 @@ func TestParseBoolIsStrconvParseBool(t *testing.T) {
 	}
 }
 
+// setting is a setting as a layer stores it (its key normalised).
 func setting(key, value, where string) Setting {
-	return Setting{Key: key, Value: value, Where: where, At: Source{Path: where}}
+	return Setting{Key: key, Value: value, Where: where, At: Source{Path: where}, Norm: NormalizeKey(key)}
 }
 
 func TestConfigLookupPriority(t *testing.T) {

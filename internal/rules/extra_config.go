@@ -44,6 +44,20 @@ var extraConfigContradicts = Rule{
 	},
 }
 
+// standbySections are the config sections whose `activeStandby` subtree users
+// write from the docs page, and standbyPrefixes their normalised keys.
+var (
+	standbySections = []string{"rootCoord", "queryCoord", "dataCoord", "indexCoord", coord.MixcoordSection}
+	standbyPrefixes = func() []string {
+		out := make([]string, len(standbySections))
+		for i, s := range standbySections {
+			out[i] = coord.NormalizeKey(s + ".activeStandby")
+		}
+		return out
+	}()
+	indexCoordStandby = coord.NormalizeKey(coord.ActiveStandbyKey(coord.IndexCoord.Section))
+)
+
 // extraConfigIgnored: keys that look like HA settings but that no Milvus code
 // of this version reads.
 var extraConfigIgnored = Rule{
@@ -66,16 +80,16 @@ var extraConfigIgnored = Rule{
 				if s.Derived {
 					continue
 				}
-				n := coord.NormalizeKey(s.Key)
-				for _, section := range []string{"rootCoord", "queryCoord", "dataCoord", "indexCoord", coord.MixcoordSection} {
-					if strings.HasPrefix(n, coord.NormalizeKey(section+".activeStandby")) {
+				n := s.Norm
+				for i, section := range standbySections {
+					if strings.HasPrefix(n, standbyPrefixes[i]) {
 						add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
 							Message: fmt.Sprintf("%s is set, but no Milvus code reads it (the key is %s): it is silently ignored",
 								s.Where, coord.ActiveStandbyKey(section)),
 							Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Where)})
 					}
 				}
-				if indexGone && n == coord.NormalizeKey(coord.ActiveStandbyKey(coord.IndexCoord.Section)) {
+				if indexGone && n == indexCoordStandby {
 					add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
 						Message: fmt.Sprintf("%s is set, but on Milvus %s no code reads it: since 2.3 datacoord registers the indexcoord session and %s decides its mode",
 							s.Where, m.Version.Value, coord.ActiveStandbyKey(coord.DataCoord.Section)),
@@ -87,7 +101,7 @@ var extraConfigIgnored = Rule{
 				if !s.Set || !s.Invalid || s.Setting.Derived || w.Config.InEnv(s.Setting) && w.Declared.Known {
 					continue // env entries of the values are extra-env-overrides' to report
 				}
-				add(Violation{Subject: coord.NormalizeKey(s.Setting.Key) + "@" + s.Setting.At.Name(), At: s.Setting.At,
+				add(Violation{Subject: s.Setting.Norm + "@" + s.Setting.At.Name(), At: s.Setting.At,
 					Message: fmt.Sprintf("%s is %s, which is no boolean Milvus parses (it reads true, false, 1, 0, t, f): Milvus silently runs %s without active-standby",
 						s.Setting.Where, quote(s.Setting.Value), r.Name),
 					Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Setting.Where)})
@@ -199,7 +213,7 @@ var milvusConfigDuplicateKey = Rule{
 				if s == nil {
 					continue
 				}
-				subject := coord.NormalizeKey(s.Key) + "@" + s.At.Name()
+				subject := s.Norm + "@" + s.At.Name()
 				if seen[subject] {
 					continue
 				}
@@ -222,7 +236,7 @@ var milvusConfigDuplicateKey = Rule{
 // takes it: a boolean for enableActiveStandby (as Milvus parses it), the text
 // otherwise.
 func valuesValue(s coord.Setting) string {
-	if strings.HasSuffix(coord.NormalizeKey(s.Key), "enableactivestandby") {
+	if strings.HasSuffix(s.Norm, "enableactivestandby") {
 		b, _ := coord.ParseBool(s.Value)
 		return boolWord(b)
 	}
