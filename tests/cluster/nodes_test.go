@@ -40,7 +40,7 @@ type pool struct {
 }
 
 // newPool creates n nodes for the test in namespace ns, node i in zone
-// zones[i % len(zones)], and waits until kwok has made them Ready.
+// zones[i % len(zones)], and waits until the scheduler may use them.
 func newPool(t *testing.T, ns string, n int, zones ...string) *pool {
 	t.Helper()
 	p := &pool{ns: ns}
@@ -50,7 +50,7 @@ func newPool(t *testing.T, ns string, n int, zones ...string) *pool {
 	return p
 }
 
-// add creates one more node in zone and waits until it is Ready.
+// add creates one more node in zone and waits until the scheduler may use it.
 func (p *pool) add(t *testing.T, zone string) string {
 	t.Helper()
 	name := fmt.Sprintf("%s-n%d", p.ns, len(p.nodes)+1)
@@ -79,7 +79,12 @@ func (p *pool) add(t *testing.T, zone string) string {
 	_, err := env.kube.CoreV1().Nodes().Create(apiContext(t), node, metav1.CreateOptions{})
 	require.NoError(t, err, "create node %s", name)
 	p.nodes = append(p.nodes, name)
-	waitNode(t, name, "Ready", func(n *corev1.Node) bool { return nodeReadyStatus(n) == corev1.ConditionTrue })
+	// A new node carries the node.kubernetes.io/not-ready:NoSchedule taint (the
+	// API server adds it) until the node controller has seen it Ready: the
+	// scheduler would skip it until then.
+	waitNode(t, name, "Ready and untainted", func(n *corev1.Node) bool {
+		return n != nil && nodeReadyStatus(n) == corev1.ConditionTrue && len(n.Spec.Taints) == 0
+	})
 	return name
 }
 
