@@ -79,9 +79,14 @@ func Compile(raw []byte) (*Validator, error) {
 				rest = append(rest, entry)
 				continue
 			}
-			alone := map[string]any{"definitions": doc["definitions"]}
+			alone := map[string]any{}
 			for k, v := range e {
 				alone[k] = v
+			}
+			// A rule entry names plain values; the Kubernetes definitions
+			// (most of the schema) are compiled only for one that refers to them.
+			if raw, _ := json.Marshal(e); strings.Contains(string(raw), `"$ref"`) {
+				alone["definitions"] = doc["definitions"]
 			}
 			c, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewGoLoader(alone))
 			if err != nil {
