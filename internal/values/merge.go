@@ -21,11 +21,6 @@ type Sets struct {
 	Literals []string // --set-literal
 }
 
-// Empty reports whether no flag is set.
-func (s Sets) Empty() bool {
-	return len(s.JSON)+len(s.Values)+len(s.Strings)+len(s.Files)+len(s.Literals) == 0
-}
-
 // Defaults are the positions in a chart's values.yaml, for findings about
 // values the user left at their default. They are parsed on first use (most
 // checks never need them) and then shared, read-only, by every check.

@@ -642,10 +642,3 @@ func TestLookup(t *testing.T) {
 		})
 	}
 }
-
-func TestSetsEmpty(t *testing.T) {
-	assert.True(t, Sets{}.Empty())
-	for _, s := range []Sets{{JSON: []string{"a=1"}}, {Values: []string{"a=1"}}, {Strings: []string{"a=1"}}, {Files: []string{"a=f"}}, {Literals: []string{"a=1"}}} {
-		assert.False(t, s.Empty(), "%+v", s)
-	}
-}
