@@ -54,10 +54,12 @@ func TestRolloutOnConfigChange(t *testing.T) {
 				logFigure(t, name, component+": fewest Ready", w.minReady)
 				logFigure(t, name, component+": time without a Ready pod", w.zeroReady)
 				if ha {
-					assert.GreaterOrEqual(t, w.minReady, 1, "%s (active-standby): a moment without a Ready pod during the rollout", component)
-					// maxSurge 1 bounds the pods not terminating; a pod that was
-					// scaled down still runs until it stops, next to the next surge pod.
-					assert.LessOrEqual(t, w.maxRunning, n+1, "%s: more than one surge pod", component)
+					// maxUnavailable 0: the controller stops an old pod only once a
+					// new one is available, so Ready never drops below the replicas.
+					// (maxSurge bounds the ReplicaSets' replicas, not the pods: a pod
+					// of a scaled-down ReplicaSet may not be terminating yet when the
+					// next surge pod starts, so the pods alive are a figure only.)
+					assert.GreaterOrEqual(t, w.minReady, n, "%s (active-standby): fewer Ready pods than replicas during the rollout", component)
 				} else {
 					assert.LessOrEqual(t, w.maxAlive, 1, "%s (no active-standby): two pods alive at once during the rollout", component)
 				}
