@@ -7,8 +7,6 @@ package plugin_test
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -120,35 +118,13 @@ func cleanEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-// result is what a command printed and its exit code.
-type result struct {
-	stdout, stderr string
-	code           int
-}
-
-// run runs name with args in dir, bounded by a timeout.
-func run(t *testing.T, env []string, dir, name string, args ...string) result {
+// run runs a command for this package's tests, bounded by a timeout.
+func run(t *testing.T, env []string, dir, name string, args ...string) testtools.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Env = dir, env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit) && ctx.Err() == nil:
-		res.code = exit.ExitCode()
-	default:
-		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, res.stdout, res.stderr)
-	}
-	return res
+	return testtools.Run(t, 5*time.Minute, env, dir, name, args...)
 }
 
-func (h *helmEnv) run(t *testing.T, dir string, args ...string) result {
+func (h *helmEnv) run(t *testing.T, dir string, args ...string) testtools.Result {
 	t.Helper()
 	return run(t, h.env, dir, h.helm, args...)
 }
@@ -170,19 +146,19 @@ func TestPlugin(t *testing.T) {
 	h := newHelmEnv(t, "VALUESCHECK_RELEASE_URL="+noRelease(t))
 
 	install := h.run(t, h.dir, "plugin", "install", tree)
-	require.Equal(t, 0, install.code, "helm plugin install:\n%s%s", install.stdout, install.stderr)
-	assert.Contains(t, install.stderr, "no release 0.1.0 to download", "the hook says why it builds")
-	assert.Contains(t, install.stderr, "building from source in ")
-	assert.Contains(t, install.stdout, "Installed plugin: valuescheck")
+	require.Equal(t, 0, install.Code, "helm plugin install:\n%s%s", install.Stdout, install.Stderr)
+	assert.Contains(t, install.Stderr, "no release 0.1.0 to download", "the hook says why it builds")
+	assert.Contains(t, install.Stderr, "building from source in ")
+	assert.Contains(t, install.Stdout, "Installed plugin: valuescheck")
 	bin := filepath.Join(tree, "plugin", "bin", "valuescheck")
 	require.FileExists(t, bin, "a local install links the plugin directory: the hook builds into the tree")
 
 	list := h.run(t, h.dir, "plugin", "list")
-	require.Equal(t, 0, list.code, list.stderr)
-	assert.Regexp(t, `(?m)^valuescheck\s+0\.1\.0\s`, list.stdout)
+	require.Equal(t, 0, list.Code, list.Stderr)
+	assert.Regexp(t, `(?m)^valuescheck\s+0\.1\.0\s`, list.Stdout)
 
 	// direct runs the installed binary itself, from the top of the tree.
-	direct := func(args ...string) result { return run(t, h.env, tree, bin, args...) }
+	direct := func(args ...string) testtools.Result { return run(t, h.env, tree, bin, args...) }
 
 	t.Run("examples", func(t *testing.T) {
 		examples, err := filepath.Glob(filepath.Join(tree, "examples", "*.yaml"))
@@ -196,23 +172,23 @@ func TestPlugin(t *testing.T) {
 		for _, args := range cases {
 			got := h.run(t, tree, append([]string{"valuescheck"}, args...)...)
 			want := direct(append([]string{"--namespace", "default"}, args...)...)
-			assert.Equal(t, want.code, got.code, "helm valuescheck %v: the exit code of valuescheck", args)
-			assert.Equal(t, want.stdout, got.stdout, "helm valuescheck %v", args)
-			assert.Contains(t, got.stderr, want.stderr, "helm valuescheck %v: valuescheck's errors, then Helm's own line", args)
+			assert.Equal(t, want.Code, got.Code, "helm valuescheck %v: the exit code of valuescheck", args)
+			assert.Equal(t, want.Stdout, got.Stdout, "helm valuescheck %v", args)
+			assert.Contains(t, got.Stderr, want.Stderr, "helm valuescheck %v: valuescheck's errors, then Helm's own line", args)
 			if strings.HasPrefix(args[0], "examples/") && !strings.Contains(args[0], "broken") {
-				assert.Equal(t, 0, got.code, "%v: every example passes\n%s", args, got.stdout)
+				assert.Equal(t, 0, got.Code, "%v: every example passes\n%s", args, got.Stdout)
 			}
 		}
-		assert.Equal(t, 1, h.run(t, tree, "valuescheck", "examples/broken/common-mistakes.yaml").code, "findings fail")
-		assert.Equal(t, 2, h.run(t, tree, "valuescheck", "no-such-file.yaml").code, "I/O errors are exit code 2")
+		assert.Equal(t, 1, h.run(t, tree, "valuescheck", "examples/broken/common-mistakes.yaml").Code, "findings fail")
+		assert.Equal(t, 2, h.run(t, tree, "valuescheck", "no-such-file.yaml").Code, "I/O errors are exit code 2")
 	})
 
 	t.Run("namespace from -n", func(t *testing.T) {
 		got := h.run(t, tree, "-n", "milvus", "valuescheck", "render", "examples/dev.yaml")
-		require.Equal(t, 0, got.code, got.stderr)
+		require.Equal(t, 0, got.Code, got.Stderr)
 		want := direct("render", "--namespace", "milvus", "examples/dev.yaml")
-		assert.Equal(t, want.stdout, got.stdout)
-		assert.Contains(t, got.stdout, "namespace: milvus")
+		assert.Equal(t, want.Stdout, got.Stdout)
+		assert.Contains(t, got.Stdout, "namespace: milvus")
 	})
 
 	t.Run("namespace like helm template", func(t *testing.T) {
@@ -227,15 +203,15 @@ contexts: [{name: ctx, context: {cluster: c, user: u, namespace: from-kubeconfig
 current-context: ctx
 `), 0o600))
 		got := h.run(t, tree, "--kubeconfig", kubeconfig, "valuescheck", "render", "examples/production-ha.yaml")
-		require.Equal(t, 0, got.code, got.stderr)
+		require.Equal(t, 0, got.Code, got.Stderr)
 		// Helm passes plugins no Kubernetes version: valuescheck renders for
 		// its default, v1.37.0, what a released Helm v3.22.0 defaults to (the
 		// version of its client-go). The pinned Helm is built with `go
 		// install`, without the release's -ldflags, and defaults to v1.20.0.
 		template := h.run(t, tree, "--kubeconfig", kubeconfig, "template", "release-name", "./charts/milvus-coord", "-f", "examples/production-ha.yaml", "--kube-version", "v1.37.0")
-		require.Equal(t, 0, template.code, template.stderr)
-		assert.Equal(t, template.stdout, got.stdout, "helm valuescheck render == helm template, namespace included")
-		assert.Contains(t, got.stdout, "namespace: from-kubeconfig")
+		require.Equal(t, 0, template.Code, template.Stderr)
+		assert.Equal(t, template.Stdout, got.Stdout, "helm valuescheck render == helm template, namespace included")
+		assert.Contains(t, got.Stdout, "namespace: from-kubeconfig")
 	})
 
 	t.Run("subcommands", func(t *testing.T) {
@@ -244,25 +220,25 @@ current-context: ctx
 		// subcommand without --namespace must be in plugin/valuescheck.sh's
 		// pass-through list.
 		usage := direct("--help")
-		require.Equal(t, 0, usage.code)
+		require.Equal(t, 0, usage.Code)
 		subs := []string{""}
-		for _, m := range regexp.MustCompile(`(?m)^\s+valuescheck ([a-z][a-z-]*)\b`).FindAllStringSubmatch(usage.stdout, -1) {
+		for _, m := range regexp.MustCompile(`(?m)^\s+valuescheck ([a-z][a-z-]*)\b`).FindAllStringSubmatch(usage.Stdout, -1) {
 			subs = append(subs, m[1])
 		}
-		require.Greater(t, len(subs), 2, "valuescheck --help lists its subcommands as `  valuescheck NAME ...`:\n%s", usage.stdout)
+		require.Greater(t, len(subs), 2, "valuescheck --help lists its subcommands as `  valuescheck NAME ...`:\n%s", usage.Stdout)
 		for _, sub := range subs {
 			args := []string{"--help"}
 			if sub != "" {
 				args = []string{sub, "--help"}
 			}
 			want := direct(args...)
-			require.Equal(t, 0, want.code, "valuescheck %v", args)
+			require.Equal(t, 0, want.Code, "valuescheck %v", args)
 			got := h.run(t, tree, append([]string{"--debug", "-n", "probe", "valuescheck"}, args...)...)
-			assert.Equal(t, 0, got.code, "helm valuescheck %v:\n%s", args, got.stderr)
-			assert.Equal(t, want.stdout, got.stdout, "helm valuescheck %v: add %q to the pass-through subcommands of plugin/valuescheck.sh", args, sub)
-			line := regexp.MustCompile(`(?m)^helm valuescheck: .*$`).FindString(got.stderr)
-			require.NotEmpty(t, line, "helm --debug valuescheck prints the command line it runs:\n%s", got.stderr)
-			takesNamespace := strings.Contains(want.stdout, "--namespace")
+			assert.Equal(t, 0, got.Code, "helm valuescheck %v:\n%s", args, got.Stderr)
+			assert.Equal(t, want.Stdout, got.Stdout, "helm valuescheck %v: add %q to the pass-through subcommands of plugin/valuescheck.sh", args, sub)
+			line := regexp.MustCompile(`(?m)^helm valuescheck: .*$`).FindString(got.Stderr)
+			require.NotEmpty(t, line, "helm --debug valuescheck prints the command line it runs:\n%s", got.Stderr)
+			takesNamespace := strings.Contains(want.Stdout, "--namespace")
 			assert.Equal(t, takesNamespace, strings.Contains(line, " --namespace probe"), "helm valuescheck %v: %s", args, line)
 		}
 	})
@@ -280,20 +256,20 @@ func TestPluginFromGit(t *testing.T) {
 		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
 	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "-m", "working tree"}} {
 		got := run(t, gitEnv, repo, "git", args...)
-		require.Equal(t, 0, got.code, "git %v: %s", args, got.stderr)
+		require.Equal(t, 0, got.Code, "git %v: %s", args, got.Stderr)
 	}
 	h := newHelmEnv(t, "VALUESCHECK_RELEASE_URL="+noRelease(t))
 	install := h.run(t, h.dir, "plugin", "install", "file://"+repo)
-	require.Equal(t, 0, install.code, "%s%s", install.stdout, install.stderr)
+	require.Equal(t, 0, install.Code, "%s%s", install.Stdout, install.Stderr)
 	bin := filepath.Join(h.dir, "plugins", "milvus-coord", "plugin", "bin", "valuescheck")
 	require.FileExists(t, bin, "the hook builds into the clone in HELM_PLUGINS")
 	got := h.run(t, repo, "valuescheck", "examples/production-ha.yaml")
-	assert.Equal(t, 0, got.code, "%s%s", got.stdout, got.stderr)
+	assert.Equal(t, 0, got.Code, "%s%s", got.Stdout, got.Stderr)
 
 	require.NoError(t, os.Remove(bin))
 	update := h.run(t, h.dir, "plugin", "update", "valuescheck")
-	require.Equal(t, 0, update.code, "%s%s", update.stdout, update.stderr)
-	assert.Contains(t, update.stdout, "Updated plugin: valuescheck")
+	require.Equal(t, 0, update.Code, "%s%s", update.Stdout, update.Stderr)
+	assert.Contains(t, update.Stdout, "Updated plugin: valuescheck")
 	assert.FileExists(t, bin, "the update hook installs valuescheck again")
 }
 
@@ -302,9 +278,9 @@ func TestPluginFromGit(t *testing.T) {
 func TestPluginWithoutBinary(t *testing.T) {
 	dir := t.TempDir()
 	got := run(t, cleanEnv("HELM_PLUGIN_DIR="+dir, "HELM_NAMESPACE=default"), dir, "sh", filepath.Join(repoRoot, "plugin", "valuescheck.sh"), "values.yaml")
-	assert.Equal(t, 2, got.code)
+	assert.Equal(t, 2, got.Code)
 	assert.Equal(t, "helm valuescheck: "+filepath.Join(dir, "plugin", "bin", "valuescheck")+
-		" is missing (its install hook failed?): run `helm plugin update valuescheck`, or uninstall the plugin and install it again\n", got.stderr)
+		" is missing (its install hook failed?): run `helm plugin update valuescheck`, or uninstall the plugin and install it again\n", got.Stderr)
 }
 
 // TestInstallWithoutGo: with no release to download and no Go to build with,
@@ -320,9 +296,9 @@ func TestInstallWithoutGo(t *testing.T) {
 	env := cleanEnv("VALUESCHECK_RELEASE_URL="+noRelease(t), "PATH="+path)
 	dest := filepath.Join(t.TempDir(), "bin")
 	got := run(t, env, repoRoot, filepath.Join(path, "sh"), filepath.Join(repoRoot, "plugin", "install.sh"), dest)
-	assert.Equal(t, 1, got.code, got.stderr)
-	assert.Contains(t, got.stderr, "no release 0.1.0 to download (")
-	assert.Contains(t, got.stderr, "404")
-	assert.True(t, strings.HasSuffix(got.stderr, "valuescheck install: go is not on PATH: install the Go version go.mod names, or download a release binary\n"), got.stderr)
+	assert.Equal(t, 1, got.Code, got.Stderr)
+	assert.Contains(t, got.Stderr, "no release 0.1.0 to download (")
+	assert.Contains(t, got.Stderr, "404")
+	assert.True(t, strings.HasSuffix(got.Stderr, "valuescheck install: go is not on PATH: install the Go version go.mod names, or download a release binary\n"), got.Stderr)
 	assert.NoFileExists(t, filepath.Join(dest, "valuescheck"))
 }

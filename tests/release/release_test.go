@@ -6,8 +6,6 @@
 package release_test
 
 import (
-	"bytes"
-	"context"
 	"debug/elf"
 	"encoding/json"
 	"errors"
@@ -130,35 +128,13 @@ func declaresVersion(t *testing.T, dir string) bool {
 // TestCheck runs goreleaser's own validation of .goreleaser.yaml.
 func TestCheck(t *testing.T) {
 	got := run(t, env(), repoRoot, testtools.GoReleaser(t), "check")
-	assert.Equal(t, 0, got.code, "goreleaser check:\n%s%s", got.stdout, got.stderr)
+	assert.Equal(t, 0, got.Code, "goreleaser check:\n%s%s", got.Stdout, got.Stderr)
 }
 
-// result is what a command printed and its exit code.
-type result struct {
-	stdout, stderr string
-	code           int
-}
-
-// run runs name with args in dir, bounded by a timeout.
-func run(t *testing.T, env []string, dir, name string, args ...string) result {
+// run runs a command for this package's tests, bounded by a timeout.
+func run(t *testing.T, env []string, dir, name string, args ...string) testtools.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Env = dir, env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit) && ctx.Err() == nil:
-		res.code = exit.ExitCode()
-	default:
-		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, res.stdout, res.stderr)
-	}
-	return res
+	return testtools.Run(t, 15*time.Minute, env, dir, name, args...)
 }
 
 // env is the environment without what would change goreleaser's or the
@@ -246,7 +222,7 @@ func TestSnapshotBuild(t *testing.T) {
 	require.NoError(t, err)
 	dist := filepath.Join(t.TempDir(), "dist")
 	got := run(t, env(), tree, goreleaser, "build", "--snapshot", "--clean", "--single-target", "--config", filepath.Join(tree, ".goreleaser.yaml"), "--parallelism", "2")
-	require.Equal(t, 0, got.code, "goreleaser build:\n%s%s", got.stdout, got.stderr)
+	require.Equal(t, 0, got.Code, "goreleaser build:\n%s%s", got.Stdout, got.Stderr)
 	require.NoError(t, os.Rename(filepath.Join(tree, "dist"), dist))
 	version := distVersion(t, dist)
 	assert.Contains(t, version, "-snapshot+", "the snapshot version_template")
@@ -260,8 +236,8 @@ func TestSnapshotBuild(t *testing.T) {
 		assert.Equal(t, runtime.GOOS+"/"+runtime.GOARCH, a.Goos+"/"+a.Goarch, a.Name)
 		bin := filepath.Join(dist, strings.TrimPrefix(filepath.ToSlash(a.Path), "dist/"))
 		out := run(t, env(), tree, bin, "--version")
-		assert.Equal(t, 0, out.code, "%s --version: %s", a.Name, out.stderr)
-		assert.Equal(t, strings.TrimSuffix(a.Name, ".exe")+" "+version+"\n", out.stdout, "%s --version prints the stamped version", a.Name)
+		assert.Equal(t, 0, out.Code, "%s --version: %s", a.Name, out.Stderr)
+		assert.Equal(t, strings.TrimSuffix(a.Name, ".exe")+" "+version+"\n", out.Stdout, "%s --version prints the stamped version", a.Name)
 		if runtime.GOOS == "linux" {
 			f, err := elf.Open(bin)
 			require.NoError(t, err)
@@ -306,7 +282,7 @@ func TestReleaseInstall(t *testing.T) {
 	require.NoError(t, os.WriteFile(config, narrowed, 0o644))
 
 	got := run(t, env(), tree, goreleaser, "release", "--snapshot", "--clean", "--config", config, "--parallelism", "2")
-	require.Equal(t, 0, got.code, "goreleaser release --snapshot:\n%s%s", got.stdout, got.stderr)
+	require.Equal(t, 0, got.Code, "goreleaser release --snapshot:\n%s%s", got.Stdout, got.Stderr)
 	dist := filepath.Join(t.TempDir(), "dist")
 	require.NoError(t, os.Rename(filepath.Join(tree, "dist"), dist))
 	version := distVersion(t, dist)
@@ -317,8 +293,8 @@ func TestReleaseInstall(t *testing.T) {
 
 	// The check the README tells users to run on a download.
 	sums := run(t, env(), dist, "sh", "-c", "sha256sum --ignore-missing -c checksums.txt")
-	assert.Equal(t, 0, sums.code, "%s%s", sums.stdout, sums.stderr)
-	assert.Contains(t, sums.stdout, archive+": OK")
+	assert.Equal(t, 0, sums.Code, "%s%s", sums.Stdout, sums.Stderr)
+	assert.Contains(t, sums.Stdout, archive+": OK")
 
 	// serve serves dist, with checksums.txt replaced by sums.
 	serve := func(sums string) string {
@@ -333,7 +309,7 @@ func TestReleaseInstall(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
-	install := func(url string) (result, string) {
+	install := func(url string) (testtools.Result, string) {
 		dest := filepath.Join(t.TempDir(), "bin")
 		return run(t, env("VALUESCHECK_RELEASE_URL="+url, "VALUESCHECK_VERSION="+version), tree,
 			"sh", filepath.Join(repoRoot, "plugin", "install.sh"), dest), dest
@@ -341,13 +317,13 @@ func TestReleaseInstall(t *testing.T) {
 
 	t.Run("verified", func(t *testing.T) {
 		got, dest := install(serve(string(checksums)))
-		require.Equal(t, 0, got.code, "%s%s", got.stdout, got.stderr)
-		assert.Contains(t, got.stdout, archive+" from ")
-		assert.Contains(t, got.stdout, " verified\n")
-		assert.NotContains(t, got.stderr, "building from source")
-		assert.True(t, strings.HasSuffix(got.stdout, "valuescheck "+version+"\n"), "the release binary is installed:\n%s", got.stdout)
+		require.Equal(t, 0, got.Code, "%s%s", got.Stdout, got.Stderr)
+		assert.Contains(t, got.Stdout, archive+" from ")
+		assert.Contains(t, got.Stdout, " verified\n")
+		assert.NotContains(t, got.Stderr, "building from source")
+		assert.True(t, strings.HasSuffix(got.Stdout, "valuescheck "+version+"\n"), "the release binary is installed:\n%s", got.Stdout)
 		out := run(t, env(), tree, filepath.Join(dest, "valuescheck"), "examples/production-ha.yaml")
-		assert.Equal(t, 0, out.code, out.stdout)
+		assert.Equal(t, 0, out.Code, out.Stdout)
 	})
 
 	t.Run("checksum mismatch", func(t *testing.T) {
@@ -359,17 +335,17 @@ func TestReleaseInstall(t *testing.T) {
 			forged = append(forged, line)
 		}
 		got, dest := install(serve(strings.Join(forged, "\n") + "\n"))
-		assert.Equal(t, 1, got.code, "%s%s", got.stdout, got.stderr)
-		assert.Contains(t, got.stderr, "checksum mismatch for ")
-		assert.Contains(t, got.stderr, "checksums.txt says "+strings.Repeat("0", 64)+", the download is ")
-		assert.NotContains(t, got.stderr, "building from source", "a bad download is refused, not replaced")
+		assert.Equal(t, 1, got.Code, "%s%s", got.Stdout, got.Stderr)
+		assert.Contains(t, got.Stderr, "checksum mismatch for ")
+		assert.Contains(t, got.Stderr, "checksums.txt says "+strings.Repeat("0", 64)+", the download is ")
+		assert.NotContains(t, got.Stderr, "building from source", "a bad download is refused, not replaced")
 		assert.NoFileExists(t, filepath.Join(dest, "valuescheck"))
 	})
 
 	t.Run("no checksum", func(t *testing.T) {
 		got, dest := install(serve("0000  some-other-file.tar.gz\n"))
-		assert.Equal(t, 1, got.code, "%s%s", got.stdout, got.stderr)
-		assert.Contains(t, got.stderr, "/checksums.txt has no checksum for "+archive+": not installing it")
+		assert.Equal(t, 1, got.Code, "%s%s", got.Stdout, got.Stderr)
+		assert.Contains(t, got.Stderr, "/checksums.txt has no checksum for "+archive+": not installing it")
 		assert.NoFileExists(t, filepath.Join(dest, "valuescheck"))
 	})
 }
