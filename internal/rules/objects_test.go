@@ -3,60 +3,31 @@ package rules
 import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	policyv1 "k8s.io/api/policy/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
+	"github.com/milvus-coord/milvus-coord/internal/coordtest"
 )
 
 // Objects as a chart renders them, for the rules' manifests path.
 
-const ns = "milvus"
+const ns = coordtest.Namespace
 
 type deploymentT = appsv1.Deployment
 
-// deployment runs `milvus run <args...>` in the Milvus image, with user.yaml
-// from ConfigMap <name>-config mounted by subPath.
+// deployment mounts user.yaml from ConfigMap <name>-config.
 func deployment(name string, replicas int32, image string, args ...string) *appsv1.Deployment {
-	pod := map[string]string{"app": name}
-	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: pod},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: pod},
-				Spec: corev1.PodSpec{
-					Containers: []corev1.Container{{
-						Name: "coord", Image: image, Command: []string{"/tini", "--"},
-						Args:         append([]string{"milvus", "run"}, args...),
-						VolumeMounts: []corev1.VolumeMount{{Name: "config", MountPath: "/milvus/configs/user.yaml", SubPath: "user.yaml"}},
-					}},
-					Volumes: []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
-						ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: name + "-config"}}}}},
-				},
-			},
-		},
-	}
+	return coordtest.Deployment(name, name+"-config", replicas, image, args...)
 }
 
 func configMap(name, userYAML string) *corev1.ConfigMap {
-	return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name + "-config", Namespace: ns}, Data: map[string]string{"user.yaml": userYAML}}
+	return coordtest.ConfigMap(name+"-config", userYAML)
 }
 
-func pdb(name string, selector map[string]string) *policyv1.PodDisruptionBudget {
-	one := intstr.FromInt32(1)
-	return &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-		Spec: policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &one, Selector: &metav1.LabelSelector{MatchLabels: selector}}}
-}
-
-func antiAffinity(d *appsv1.Deployment, selector map[string]string) *appsv1.Deployment {
-	d.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
-		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{
-			LabelSelector: &metav1.LabelSelector{MatchLabels: selector}, TopologyKey: "kubernetes.io/hostname"}}}}}
-	return d
-}
+var (
+	pdb          = coordtest.PDB
+	antiAffinity = coordtest.AntiAffinity
+)
 
 func withEnv(d *appsv1.Deployment, env ...corev1.EnvVar) *appsv1.Deployment {
 	d.Spec.Template.Spec.Containers[0].Env = env
