@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -61,4 +62,18 @@ func (h Helm) Run(args ...string) HelmResult {
 		err = fmt.Errorf("timed out after %s: %w", h.Timeout, err)
 	}
 	return HelmResult{Args: args, Stdout: stdout.String(), Stderr: stderr.String(), Err: err}
+}
+
+// MustRun runs helm and stops the test if it fails; what helm printed on
+// stderr (API server warnings, for example) goes to the test log.
+func (h *Helm) MustRun(t testing.TB, args ...string) HelmResult {
+	t.Helper()
+	r := h.Run(args...)
+	if r.Err != nil {
+		t.Fatalf("%v\n%s", r.Err, r.String())
+	}
+	if strings.TrimSpace(r.Stderr) != "" {
+		t.Logf("helm %s: stderr:\n%s", args[0], r.Stderr)
+	}
+	return r
 }

@@ -217,12 +217,7 @@ func describe(ns string) string {
 // it fails.
 func helm(t *testing.T, args ...string) testcluster.HelmResult {
 	t.Helper()
-	r := env.helm.Run(args...)
-	require.NoError(t, r.Err, r.String())
-	if strings.TrimSpace(r.Stderr) != "" {
-		t.Logf("helm %s: stderr:\n%s", args[0], r.Stderr)
-	}
-	return r
+	return env.helm.MustRun(t, args...)
 }
 
 // apiContext is a context for one round of API calls, cancelled with the test.

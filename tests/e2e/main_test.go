@@ -164,13 +164,7 @@ func helm(t *testing.T, args ...string) helmResult {
 // mustHelm runs helm and stops the test if it fails.
 func mustHelm(t *testing.T, args ...string) helmResult {
 	t.Helper()
-	r := helm(t, args...)
-	require.NoError(t, r.Err, r.String())
-	if strings.TrimSpace(r.Stderr) != "" {
-		// API server warnings (deprecated fields, ...) land here.
-		t.Logf("helm %s: stderr:\n%s", args[0], r.Stderr)
-	}
-	return r
+	return env.helm.MustRun(t, args...)
 }
 
 // apiContext is a context for one round of API calls, cancelled with the test.
