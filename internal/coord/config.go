@@ -53,8 +53,6 @@ type Setting struct {
 
 // Layer is one config source: a config file, or the container environment.
 type Layer struct {
-	Name     string // user.yaml, env
-	Env      bool   // the environment: it beats every file
 	settings map[string][]Setting
 }
 
@@ -78,7 +76,7 @@ type Config struct {
 
 // NewConfig returns a config with one file layer, user.yaml, and the environment.
 func NewConfig() *Config {
-	return &Config{Files: []*Layer{{Name: "user.yaml"}}, Env: &Layer{Name: "env", Env: true}}
+	return &Config{Files: []*Layer{{}}, Env: &Layer{}}
 }
 
 // UserYAML is the config file the chart writes.

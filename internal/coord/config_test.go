@@ -104,7 +104,7 @@ func TestConfigLookupPriority(t *testing.T) {
 		{
 			name: "a later file beats an earlier one",
 			build: func(c *Config) {
-				c.Files = []*Layer{{Name: "milvus.yaml"}, {Name: "user.yaml"}}
+				c.Files = []*Layer{{}, {}} // milvus.yaml, user.yaml
 				c.UserYAML().Set(setting(key, "true", "user"))
 				c.Files[0].Set(setting(key, "false", "milvus.yaml"))
 			},
@@ -188,7 +188,7 @@ func TestConfigSpellingsFindsOneKeyWrittenTwiceInAFile(t *testing.T) {
 		{
 			name: "each file is judged alone",
 			build: func(c *Config) {
-				c.Files = []*Layer{{Name: "milvus.yaml"}, {Name: "user.yaml"}}
+				c.Files = []*Layer{{}, {}} // milvus.yaml, user.yaml
 				c.Files[0].Set(setting("common.session.TTL", "30", "a"))
 				c.UserYAML().Set(setting("common.session.ttl", "20", "b"))
 			},

@@ -162,7 +162,7 @@ func imageTag(image string) (string, bool) {
 // containerConfig reads the config files the container mounts into the
 // Milvus config directory from ConfigMaps, then its env.
 func containerConfig(d *appsv1.Deployment, c *corev1.Container, configMaps map[string]*corev1.ConfigMap, field func(string) Source) *Config {
-	cfg := &Config{Env: &Layer{Name: "env", Env: true}}
+	cfg := &Config{Env: &Layer{}}
 	volumes := map[string]*corev1.ConfigMap{}
 	for _, v := range d.Spec.Template.Spec.Volumes {
 		if v.ConfigMap != nil {
@@ -188,7 +188,7 @@ func containerConfig(d *appsv1.Deployment, c *corev1.Container, configMaps map[s
 		}
 	}
 	for _, name := range configFiles {
-		layer := &Layer{Name: name}
+		layer := &Layer{}
 		if text, ok := files[name]; ok {
 			var parsed map[string]any
 			if yamlv3.Unmarshal([]byte(text), &parsed) == nil {

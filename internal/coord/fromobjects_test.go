@@ -203,8 +203,9 @@ func TestFromObjectsCases(t *testing.T) {
 			check: func(t *testing.T, m *Model) {
 				s := m.Workloads[0].ActiveStandby(RootCoord, m.Version)
 				assert.True(t, s.On, "user.yaml overrides milvus.yaml")
-				require.Len(t, s.Overridden, 1)
-				assert.Equal(t, "false", s.Overridden[0].Value)
+				_, overridden, _ := m.Workloads[0].Config.Lookup(ActiveStandbyKey(RootCoord.Section))
+				require.Len(t, overridden, 1)
+				assert.Equal(t, "false", overridden[0].Value)
 			},
 		},
 		{

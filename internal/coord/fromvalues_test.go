@@ -34,8 +34,9 @@ func TestFromValuesOfTheChartDefaults(t *testing.T) {
 			assert.True(t, s.On)
 			assert.True(t, s.Setting.Derived, "the chart's own env var")
 			assert.Equal(t, EnvName(ActiveStandbyKey(role.Section)), s.Setting.Key)
-			require.Len(t, s.Overridden, 1, "the chart's user.yaml key")
-			assert.Equal(t, ActiveStandbyKey(role.Section), s.Overridden[0].Key)
+			_, overridden, _ := w.Config.Lookup(ActiveStandbyKey(role.Section))
+			require.Len(t, overridden, 1, "the chart's user.yaml key")
+			assert.Equal(t, ActiveStandbyKey(role.Section), overridden[0].Key)
 
 			ttl, ttlSetting, ok := w.SessionTTL()
 			assert.True(t, ok)
@@ -300,7 +301,7 @@ queryCoordinator:
 
 // lookupIn looks key up in one layer alone.
 func lookupIn(l *Layer, key string) (Setting, []Setting, bool) {
-	c := &Config{Files: []*Layer{l}, Env: &Layer{Env: true}}
+	c := &Config{Files: []*Layer{l}, Env: &Layer{}}
 	return c.Lookup(key)
 }
 

@@ -109,8 +109,6 @@ type Standby struct {
 	// and Milvus' default (false) applies.
 	Setting Setting
 	Set     bool
-	// Overridden are the settings of the same key that Setting overrides.
-	Overridden []Setting
 	// Invalid is true when the value is no boolean Milvus can parse (read as false).
 	Invalid bool
 	// Unknown is true when the value comes from elsewhere (an env var's
@@ -132,25 +130,25 @@ func (w *Workload) ActiveStandby(role Role, v Fact[Version]) Standby {
 			return Standby{On: true, Always: true}
 		}
 		if v.Value.MixcoordReadsOwnKey() {
-			if s, over, ok := w.Config.Lookup(ActiveStandbyKey(MixcoordSection)); ok {
-				return standby(s, over)
+			if s, _, ok := w.Config.Lookup(ActiveStandbyKey(MixcoordSection)); ok {
+				return standby(s)
 			}
 			role = RootCoord
 		}
 	}
-	s, over, ok := w.Config.Lookup(ActiveStandbyKey(role.Section))
+	s, _, ok := w.Config.Lookup(ActiveStandbyKey(role.Section))
 	if !ok {
 		return Standby{}
 	}
-	return standby(s, over)
+	return standby(s)
 }
 
-func standby(s Setting, over []Setting) Standby {
+func standby(s Setting) Standby {
 	if s.Unknown {
-		return Standby{On: true, Setting: s, Set: true, Overridden: over, Unknown: true}
+		return Standby{On: true, Setting: s, Set: true, Unknown: true}
 	}
 	on, valid := ParseBool(s.Value)
-	return Standby{On: on, Setting: s, Set: true, Overridden: over, Invalid: !valid}
+	return Standby{On: on, Setting: s, Set: true, Invalid: !valid}
 }
 
 // AllStandby reports whether every role of w runs active-standby, and the

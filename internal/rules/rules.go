@@ -98,8 +98,8 @@ func Run(m *coord.Model) []finding.Finding {
 // w for when known (this chart's activeStandby.enabled: an extra setting that
 // contradicts it is another rule's finding), else on what Milvus reads.
 func standbyOn(m *coord.Model, w *coord.Workload) (bool, coord.Source, string) {
-	if w.Process == coord.Mixcoord && m.Version.Known && m.Version.Value.MixcoordAlwaysStandby() {
-		return true, coord.Source{}, ""
+	if len(w.Roles) > 0 && w.ActiveStandby(w.Roles[0], m.Version).Always {
+		return true, coord.Source{}, "" // the version runs it active-standby whatever the config says
 	}
 	if w.Declared.Known {
 		return w.Declared.Value, w.Declared.At, w.Declared.At.Name() + " is " + boolWord(w.Declared.Value)
