@@ -1,7 +1,6 @@
 package render
 
 import (
-	"errors"
 	"path"
 	"regexp"
 	"strings"
@@ -58,23 +57,18 @@ func ParseGuards(err error) GuardResult {
 	if err == nil {
 		return GuardResult{}
 	}
-	var res GuardResult
-	msg := err.Error()
-	if m := execError.FindStringSubmatch(msg); m != nil {
-		msg = m[4]
-	} else {
+	m := execError.FindStringSubmatch(err.Error())
+	if m == nil {
 		return GuardResult{Other: err}
 	}
-	for _, line := range strings.Split(msg, "\n") {
-		m := guardLine.FindStringSubmatch(strings.TrimSpace(line))
-		if m == nil {
-			res.Other = errors.Join(res.Other, errors.New(line))
+	var res GuardResult
+	for _, line := range strings.Split(m[4], "\n") {
+		g := guardLine.FindStringSubmatch(strings.TrimSpace(line))
+		if g == nil {
+			res.Other = err // a line that is no guard's: the error as Helm gave it
 			continue
 		}
-		res.Tagged = append(res.Tagged, Guard{Cause: m[2] + "/" + m[3], Message: m[1]})
-	}
-	if res.Other != nil {
-		res.Other = err
+		res.Tagged = append(res.Tagged, Guard{Cause: g[2] + "/" + g[3], Message: g[1]})
 	}
 	return res
 }
