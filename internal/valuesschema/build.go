@@ -174,6 +174,24 @@ func Build(defaults map[string]any) *Schema {
 			"localStorage.path, log.file.rootPath), so that the root filesystem can be read-only.", map[string]*Schema{
 			"sizeLimit": kube.schema(resource.Quantity{}, "Size limit of the volume; the kubelet evicts a pod whose volume grows past it."),
 		}),
+		"extraVolumes": kube.schema([]corev1.Volume{}, "Volumes added to every coordinator pod, before a coordinator's own extraVolumes. "+
+			"Names must differ from each other and from the chart's volumes (config, writable, heaptrack)."),
+		"extraVolumeMounts": kube.schema([]corev1.VolumeMount{}, "Mounts added to the Milvus container of every coordinator, "+
+			"before a coordinator's own extraVolumeMounts; each names a volume of extraVolumes."),
+		"podLabels": stringMap("Labels added to every coordinator pod; a coordinator's podLabels are merged over them. " +
+			"The selector labels (app.kubernetes.io/name, instance, component) are refused."),
+		"priorityClassName": dnsSubdomain("PriorityClass of every coordinator pod; a coordinator's own replaces it. Empty for the cluster's default."),
+		"heaptrack": object("heaptrack, for coordinators whose heaptrack.enabled is true (debugging only, never for production).", map[string]*Schema{
+			"image": object("The image whose /opt/heaptrack an init container copies into the pod.", map[string]*Schema{
+				"repository": nonEmpty("heaptrack image repository."),
+				"tag":        nonEmpty("heaptrack image tag."),
+				"pullPolicy": enum("Image pull policy.", "Always", "IfNotPresent", "Never"),
+				"digest": {Description: "Image digest (sha256:<64 hex>) that pins the image: the reference becomes " +
+					"repository:tag@digest. Empty for none.", Type: "string", Pattern: `^(sha256:[a-f0-9]{64})?$`},
+			}),
+			"resources": kube.schema(corev1.ResourceRequirements{}, "Resources of the init container that copies heaptrack."),
+			"sizeLimit": kube.schema(resource.Quantity{}, "Size limit of the /milvus/tools emptyDir (heaptrack and its trace)."),
+		}),
 	}
 	for _, c := range Coordinators {
 		props[c.Key] = coordinator(kube, c)
@@ -209,6 +227,16 @@ func coordinator(kube *kubeTypes, c Coordinator) *Schema {
 		"strategy":                  strategy(),
 		"securityContext":           kube.schema(corev1.PodSecurityContext{}, "Pod securityContext; empty for the global securityContext."),
 		"containerSecurityContext":  kube.schema(corev1.SecurityContext{}, "Container securityContext; empty for the global containerSecurityContext."),
+		"heaptrack": object("heaptrack (debugging only, never for production).", map[string]*Schema{
+			"enabled": boolean("Run " + c.Role + " under heaptrack: an init container copies it from heaptrack.image, the args start with it."),
+		}),
+		"profiling": object("Continuous profiling with Pyroscope.", map[string]*Schema{
+			"enabled": boolean("Pyroscope annotations on the pods (pyroscope.io/scrape, application-name, port 9091)."),
+		}),
+		"podLabels":         stringMap("Pod labels, merged over the top-level podLabels; the selector labels are refused."),
+		"priorityClassName": dnsSubdomain("PriorityClass of the pods; empty for the top-level priorityClassName."),
+		"extraVolumes":      kube.schema([]corev1.Volume{}, "Volumes of the pods, after the top-level extraVolumes."),
+		"extraVolumeMounts": kube.schema([]corev1.VolumeMount{}, "Mounts of the Milvus container, after the top-level extraVolumeMounts."),
 		"service": object("The coordinator's Service (metrics and debugging; peers find the ACTIVE coordinator through etcd).", map[string]*Schema{
 			"port":        port("gRPC port, on the container and the Service." + c.portDetail),
 			"annotations": stringMap("Service annotations."),
@@ -365,6 +393,13 @@ func str(description string) *Schema { return &Schema{Description: description, 
 // dnsLabel is a string that can prefix Kubernetes object names and label values.
 func dnsLabel(description string) *Schema {
 	return &Schema{Description: description, Type: "string", Pattern: `^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$`}
+}
+
+// dnsSubdomain is a string that may name a Kubernetes object such as a
+// PriorityClass, or is empty.
+func dnsSubdomain(description string) *Schema {
+	return &Schema{Description: description, Type: "string",
+		Pattern: `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`}
 }
 
 func nonEmpty(description string) *Schema {

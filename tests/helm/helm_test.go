@@ -145,6 +145,17 @@ func TestTemplateRefuses(t *testing.T) {
 		{"separate coordinators on Milvus 2.6 (template guard)",
 			[]string{"--set", "image.all.tag=v2.6.15"},
 			[]string{"image.all.tag is v2.6.15", "mixCoordinator.enabled: true"}},
+		{"a selector label in podLabels (template guard)",
+			[]string{"--set", `podLabels.app\.kubernetes\.io/instance=other`},
+			[]string{`podLabels["app.kubernetes.io/instance"] sets app.kubernetes.io/instance, a selector label`}},
+		{"an extra volume named like the chart's (template guard)",
+			[]string{"--set", "extraVolumes[0].name=config,extraVolumes[0].emptyDir.medium=Memory"},
+			[]string{`extraVolumes[0].name is "config", the name of a volume the chart makes`}},
+		{"an extra mount of no volume (template guard)",
+			[]string{"--set", "rootCoordinator.extraVolumeMounts[0].name=tls,rootCoordinator.extraVolumeMounts[0].mountPath=/milvus/tls"},
+			[]string{`rootCoordinator.extraVolumeMounts[0].name is "tls", which names no volume of the rootcoord pods`}},
+		{"heaptrack misspelt", []string{"--set", "rootCoordinator.heaptrack.enable=true"},
+			[]string{"/rootCoordinator/heaptrack", "enable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

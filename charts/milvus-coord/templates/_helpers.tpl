@@ -111,6 +111,17 @@ image.all.digest pins it.
 {{- end }}
 
 {{/*
+milvus-coord.heaptrackImage: the heaptrack image reference: repository:tag, and
+@digest when heaptrack.image.digest pins it.
+*/}}
+{{- define "milvus-coord.heaptrackImage" -}}
+{{- $v := .Values.heaptrack.image }}
+{{- $ref := printf "%s:%s" $v.repository (toString $v.tag) }}
+{{- with $v.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end }}
+{{- $ref }}
+{{- end }}
+
+{{/*
 milvus-coord.parseBool: "true" or "false" as Milvus reads a config value
 (strconv.ParseBool: 1, t, T, TRUE, true, True are true; 0, f, F, FALSE, false,
 False are false); "invalid" for anything else, which Milvus reads as false.
