@@ -83,6 +83,7 @@ func FromObjects(objs []Object) *Model {
 			replicas = int(*d.Spec.Replicas)
 		}
 		w.Replicas = Known(replicas, field("spec.replicas"))
+		w.Heaptrack = Known(underHeaptrack(c), field("spec.template.spec.containers[].args"))
 		w.Config = containerConfig(d, c, configMaps, field)
 		w.Strategy = Known(deploymentStrategy(d.Spec.Strategy, field), field("spec.strategy"))
 		pod := labels.Set(d.Spec.Template.Labels)
@@ -139,6 +140,20 @@ func milvusContainer(containers []corev1.Container) (*corev1.Container, Process,
 		}
 	}
 	return nil, 0, nil
+}
+
+// underHeaptrack reports whether the container starts `milvus run` through
+// heaptrack (the program, or an argument before `milvus`).
+func underHeaptrack(c *corev1.Container) bool {
+	for _, a := range append(append([]string{}, c.Command...), c.Args...) {
+		switch path.Base(a) {
+		case "heaptrack":
+			return true
+		case "milvus":
+			return false
+		}
+	}
+	return false
 }
 
 // imageTag is the tag of an image reference ("milvusdb/milvus:v2.4.17@sha256:..."

@@ -119,6 +119,11 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 		}
 	}
 
+	if h, ok := mapAt(block, "heaptrack"); ok {
+		if on, ok := boolAt(h, "enabled"); ok && h["enabled"] != nil {
+			w.Heaptrack = Known(on, at("heaptrack.enabled"))
+		}
+	}
 	w.Strategy = strategyFromValues(key, block, w.Declared)
 	w.Spread = spreadFromValues(vals, key, block)
 	if pdb, ok := mapAt(vals, "podDisruptionBudget"); ok {

@@ -77,6 +77,10 @@ type Workload struct {
 	Strategy Fact[Strategy]
 	Spread   Fact[Spread]
 	Budget   Fact[Budget]
+	// Heaptrack is whether Milvus runs under heaptrack, which traces every
+	// allocation (this chart's heaptrack.enabled, or heaptrack before
+	// `milvus run` in the container's command).
+	Heaptrack Fact[bool]
 }
 
 // Self is the workload as a source: the object, or the values block.

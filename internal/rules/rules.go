@@ -46,6 +46,7 @@ func All() []Rule {
 		haReplicasNeedStandby,
 		haRolloutStrategy,
 		haSpread,
+		heaptrackEnabled,
 		indexCoordinatorRemoved,
 		messageQueue,
 		milvusConfigDuplicateKey,
