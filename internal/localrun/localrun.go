@@ -116,6 +116,9 @@ func Build(objs []render.Object) ([]File, error) {
 		if len(d.Spec.Template.Spec.Containers) == 0 {
 			return nil, fmt.Errorf("Deployment %s has no container", d.Name)
 		}
+		if err := render.NotCarried(d, "the local output"); err != nil {
+			return nil, err
+		}
 		c := d.Spec.Template.Spec.Containers[0]
 		cmName := configMapOf(d)
 		cm, ok := configMaps[cmName]

@@ -105,6 +105,9 @@ func Compose(objs []Object, project string) ([]byte, error) {
 		if _, ok := componentBlocks[role]; !ok || len(d.Spec.Template.Spec.Containers) == 0 {
 			continue
 		}
+		if err := NotCarried(d, "the compose output"); err != nil {
+			return nil, err
+		}
 		c := d.Spec.Template.Spec.Containers[0]
 		command := make([]string, len(c.Args))
 		for i, a := range c.Args {
@@ -324,4 +327,68 @@ func resources(r corev1.ResourceRequirements) *composeResources {
 		return nil
 	}
 	return &res
+}
+
+// NotCarried reports what of a Deployment's pod the forms outside Kubernetes
+// (form: "the compose output", "the local output") cannot carry, so that they
+// refuse it rather than start Milvus without it: an init container (heaptrack's
+// copies the binary the Milvus container then runs), and a mount of a volume
+// other than the user.yaml ConfigMap and emptyDirs (a Secret with TLS material,
+// whose files Milvus would miss). The error names the values to change.
+func NotCarried(d *appsv1.Deployment, form string) error {
+	pod := d.Spec.Template.Spec
+	block := componentBlocks[d.Spec.Template.Labels[componentLabel]]
+	valuesPath := func(key string) string {
+		if block == "" {
+			return key
+		}
+		return block + "." + key
+	}
+	for _, c := range pod.InitContainers {
+		if c.Name == "heaptrack" {
+			return fmt.Errorf("Deployment %s runs Milvus under heaptrack, which an init container copies into the pod first; %s has no init containers, so Milvus would not start: set %s: false for %s", d.Name, form, valuesPath("heaptrack.enabled"), form)
+		}
+		return fmt.Errorf("Deployment %s has init container %s, which %s cannot run before Milvus: remove it for %s", d.Name, c.Name, form, form)
+	}
+	if len(pod.Containers) == 0 {
+		return nil
+	}
+	volumes := map[string]corev1.Volume{}
+	for _, v := range pod.Volumes {
+		volumes[v.Name] = v
+	}
+	config := configMapOf(d)
+	for _, m := range pod.Containers[0].VolumeMounts {
+		v := volumes[m.Name]
+		switch {
+		case v.EmptyDir != nil:
+			continue
+		case v.ConfigMap != nil && v.ConfigMap.Name == config && m.MountPath == "/milvus/configs/user.yaml":
+			continue
+		}
+		elsewhere := "a volume in a compose override file (docker compose -f coordinators.yaml -f override.yaml)"
+		if strings.Contains(form, "local") {
+			elsewhere = "the files at the same path on the host"
+		}
+		return fmt.Errorf("Deployment %s mounts %s at %s, which %s cannot carry: Milvus would miss its files; for %s remove the mount from extraVolumeMounts or %s, and provide %s",
+			d.Name, volumeKind(m.Name, v), m.MountPath, form, form, valuesPath("extraVolumeMounts"), elsewhere)
+	}
+	return nil
+}
+
+// volumeKind names a volume and what it holds, for messages.
+func volumeKind(name string, v corev1.Volume) string {
+	switch {
+	case v.Secret != nil:
+		return fmt.Sprintf("volume %s (Secret %s)", name, v.Secret.SecretName)
+	case v.ConfigMap != nil:
+		return fmt.Sprintf("volume %s (ConfigMap %s)", name, v.ConfigMap.Name)
+	case v.PersistentVolumeClaim != nil:
+		return fmt.Sprintf("volume %s (PersistentVolumeClaim %s)", name, v.PersistentVolumeClaim.ClaimName)
+	case v.HostPath != nil:
+		return fmt.Sprintf("volume %s (hostPath %s)", name, v.HostPath.Path)
+	case v.Projected != nil:
+		return fmt.Sprintf("volume %s (projected)", name)
+	}
+	return "volume " + name
 }

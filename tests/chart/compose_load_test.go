@@ -44,6 +44,9 @@ func TestComposeLoadsVerbatim(t *testing.T) {
 	ch := loadChart(t)
 	cases := scenarioFiles(t)
 	cases["dollars"] = dollarValues
+	cases["extra-emptydir"] = "extraVolumes: [{name: scratch, emptyDir: {sizeLimit: 32Mi}}]\n" +
+		"rootCoordinator: {extraVolumes: [{name: root-scratch, emptyDir: {sizeLimit: 16Mi}}], extraVolumeMounts: [{name: root-scratch, mountPath: /scratch/root}]}\n" +
+		"extraVolumeMounts: [{name: scratch, mountPath: /scratch/all}]\n"
 	for name, values := range cases {
 		t.Run(name, func(t *testing.T) {
 			var file *check.Input
@@ -111,6 +114,10 @@ func TestComposeLoadsVerbatim(t *testing.T) {
 					assert.Equal(t, []string{"no-new-privileges:true"}, svc.SecurityOpt)
 					assert.Equal(t, emptyDirMounts(pod), tmpfsOf(svc))
 				}
+			}
+			if name == "extra-emptydir" {
+				assert.Equal(t, int64(16<<20), tmpfsOf(project.Services["rootcoord-1"])["/scratch/root"], "an extra emptyDir is a tmpfs too")
+				assert.Equal(t, int64(32<<20), tmpfsOf(project.Services["querycoord-1"])["/scratch/all"])
 			}
 			if name == "dollars" {
 				root := project.Services["rootcoord-1"]
