@@ -147,6 +147,7 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-ha-rollout-strategy-strict", args: []string{"--strict", v("ha-rollout-strategy-recreate.yaml")}, code: 1},
 		{name: "rule-ha-spread", args: []string{v("ha-spread-pinned-to-one-node.yaml")}},
 		{name: "rule-ha-spread-strict", args: []string{"--strict", v("ha-spread-pinned-to-one-node.yaml")}, code: 1},
+		{name: "rule-heaptrack-enabled", args: []string{v("heaptrack-enabled.yaml")}},
 		// The upstream chart's indexCoordinator block: no value here, and why.
 		{name: "indexcoordinator-block-retired", args: []string{v("indexcoord-removed.yaml")}, code: 1},
 		{name: "rule-milvus-version-unknown", args: []string{v("milvus-version-unknown-latest.yaml")}},
@@ -166,6 +167,7 @@ func cliCases(t *testing.T) []cliCase {
 		// Render findings point at the template (the chart's `fail`, or the
 		// object the API would refuse); the message names the value.
 		{name: "rule-render-template", args: []string{v("render-template-extra-config-file-not-mapping.yaml")}, code: 1},
+		{name: "rule-render-template-pod-extras", args: []string{v("render-template-pod-extras-collide.yaml")}, code: 1},
 		{name: "rule-schema-value-int32-overflow", args: []string{v("schema-value-max-skew-overflow.yaml")}, code: 1},
 		// maxSurge 2 with maxUnavailable 0 starts standbys before stopping
 		// anything: a safe rollout, no warning even with --strict.
