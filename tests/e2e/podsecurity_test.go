@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -85,6 +87,39 @@ func TestScenariosAdmittedUnderRestricted(t *testing.T) {
 			requireNoPods(t, ns)
 		})
 	}
+}
+
+// TestPodExtrasAdmittedUnderRestricted: heaptrack's init container runs as
+// restricted as Milvus, so coordinators under heaptrack (profiled too, with a
+// Secret mounted, pod labels and a priority class) are admitted where the
+// restricted level is enforced, with no warning, and the API server takes
+// what the chart renders for them.
+func TestPodExtrasAdmittedUnderRestricted(t *testing.T) {
+	t.Parallel()
+	ns := newRestrictedNamespace(t)
+	class := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: ns + "-coordinators"}, Value: 1000}
+	_, err := env.kube.SchedulingV1().PriorityClasses().Create(apiContext(t), class, metav1.CreateOptions{})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = env.kube.SchedulingV1().PriorityClasses().Delete(context.Background(), class.Name, metav1.DeleteOptions{})
+	})
+	set := []string{"--set", "priorityClassName=" + class.Name, "--set", "podLabels.team=db",
+		"--set", "extraVolumes[0].name=tls,extraVolumes[0].secret.secretName=milvus-tls",
+		"--set", "extraVolumeMounts[0].name=tls,extraVolumeMounts[0].mountPath=/milvus/tls,extraVolumeMounts[0].readOnly=true"}
+	for _, block := range []string{"rootCoordinator", "queryCoordinator", "dataCoordinator"} {
+		set = append(set, "--set", block+".heaptrack.enabled=true", "--set", block+".profiling.enabled=true")
+	}
+	r := mustHelm(t, append([]string{"install", "extras", env.chartDir, "--namespace", ns}, set...)...)
+	assert.NotContains(t, r.Stderr, podSecurityWarned, r.String())
+	deployments := releaseDeployments(t, ns, "extras")
+	require.Len(t, deployments, 3)
+	for _, d := range deployments {
+		require.Len(t, d.Spec.Template.Spec.InitContainers, 1, "Deployment %s has heaptrack's init container", d.Name)
+		assert.Equal(t, "db", d.Spec.Template.Labels["team"])
+		assert.Equal(t, class.Name, d.Spec.Template.Spec.PriorityClassName)
+		require.NoError(t, dryRunPod(t, d), "the Pod of Deployment %s is refused under %s", d.Name, restrictedLevel)
+	}
+	requireNoPods(t, ns)
 }
 
 // TestRootOptOutRefusedUnderRestricted: the documented opt-out into root is
