@@ -77,6 +77,7 @@ type Workload struct {
 	Strategy Fact[Strategy]
 	Spread   Fact[Spread]
 	Budget   Fact[Budget]
+	Ingress  Fact[Ingress]
 }
 
 // Self is the workload as a source: the object, or the values block.
@@ -238,6 +239,15 @@ type Budget struct {
 	SharedWith string
 	// Remedy says what to change to get a budget, in the producer's terms.
 	Remedy string
+}
+
+// Ingress is whether a NetworkPolicy limits who connects to a workload's pods.
+type Ingress struct {
+	// Restricted is true when an ingress NetworkPolicy selects the pods;
+	// false leaves every port open to any pod that can route to them.
+	Restricted bool
+	// Policy names that NetworkPolicy, when the producer knows its name.
+	Policy string
 }
 
 // MessageQueue is the message queue of the cluster: exactly one must be on.

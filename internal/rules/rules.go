@@ -52,6 +52,7 @@ func All() []Rule {
 		milvusVersionCoordinators,
 		milvusVersionUnknown,
 		mixcoordExclusive,
+		networkPolicyOpen,
 		nonHARollingUpdate,
 		sessionTTLRange,
 	}
