@@ -136,6 +136,7 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-extra-config-contradicts", args: []string{v("extra-config-contradicts-standby-off.yaml")}, code: 1},
 		{name: "rule-extra-config-ignored", args: []string{v("extra-config-ignored-docs-key.yaml")}, code: 1},
 		{name: "rule-extra-env-overrides", args: []string{v("extra-env-overrides.yaml")}, code: 1},
+		{name: "rule-network-policy-open", args: []string{v("network-policy-off.yaml")}},
 		// A warning never hides an error at the same path: Helm refuses TTL 0.
 		{name: "session-ttl-zero-warning-and-error", args: []string{v("session-ttl-zero.yaml")}, code: 1},
 		// null deletes a key as in Helm; the schema requires what the templates need.

@@ -302,6 +302,7 @@ func TestRenderOutputDir(t *testing.T) {
 	}))
 	assert.Equal(t, []string{
 		"milvus-coord/templates/coordinators.yaml",
+		"milvus-coord/templates/networkpolicy.yaml",
 		"milvus-coord/templates/secret.yaml",
 		"milvus-coord/templates/serviceaccount.yaml",
 	}, written)

@@ -3,11 +3,13 @@ package coord
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	yamlv3 "gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -36,6 +38,7 @@ func FromObjects(objs []Object) *Model {
 	m := &Model{}
 	configMaps := map[string]*corev1.ConfigMap{}
 	var pdbs []*policyv1.PodDisruptionBudget
+	var policies []*networkingv1.NetworkPolicy
 	for _, o := range objs {
 		switch obj := o.Object.(type) {
 		case *corev1.ConfigMap:
@@ -45,6 +48,10 @@ func FromObjects(objs []Object) *Model {
 		case *policyv1.PodDisruptionBudget:
 			if obj != nil {
 				pdbs = append(pdbs, obj)
+			}
+		case *networkingv1.NetworkPolicy:
+			if obj != nil {
+				policies = append(policies, obj)
 			}
 		}
 	}
@@ -104,6 +111,13 @@ func FromObjects(objs []Object) *Model {
 			}
 		}
 		x.w.Budget = Known(b, x.w.Self())
+		x.w.Ingress = Known(Ingress{}, x.w.Self())
+		for _, p := range policies {
+			if p.Namespace == x.d.Namespace && limitsIngress(p, x.pod) {
+				x.w.Ingress = Known(Ingress{Restricted: true, Policy: p.Name}, Source{Object: "NetworkPolicy " + p.Name})
+				break
+			}
+		}
 		m.Workloads = append(m.Workloads, x.w)
 	}
 	return m
@@ -276,6 +290,21 @@ func podSpread(spec corev1.PodSpec, pod labels.Set, name string, field func(stri
 		}
 	}
 	return s
+}
+
+// limitsIngress reports whether the NetworkPolicy limits who connects to the
+// pod: its podSelector matches (an empty one matches every pod of the
+// namespace), its policyTypes name Ingress (none means Ingress), and each of
+// its ingress rules names its sources (a rule without from admits any).
+func limitsIngress(p *networkingv1.NetworkPolicy, pod labels.Set) bool {
+	sel, err := metav1.LabelSelectorAsSelector(&p.Spec.PodSelector)
+	if err != nil || !sel.Matches(pod) {
+		return false
+	}
+	if len(p.Spec.PolicyTypes) > 0 && !slices.Contains(p.Spec.PolicyTypes, networkingv1.PolicyTypeIngress) {
+		return false
+	}
+	return !slices.ContainsFunc(p.Spec.Ingress, func(r networkingv1.NetworkPolicyIngressRule) bool { return len(r.From) == 0 })
 }
 
 func selects(ls *metav1.LabelSelector, pod labels.Set) bool {

@@ -126,6 +126,11 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 	}
 	w.Strategy = strategyFromValues(key, block, w.Declared)
 	w.Spread = spreadFromValues(vals, key, block)
+	if policy, ok := mapAt(vals, "networkPolicy"); ok {
+		if enabled, ok := boolAt(policy, "enabled"); ok {
+			w.Ingress = Known(Ingress{Restricted: enabled}, Source{Path: "networkPolicy.enabled"})
+		}
+	}
 	if pdb, ok := mapAt(vals, "podDisruptionBudget"); ok {
 		if on, ok := boolAt(pdb, "enabled"); ok && pdb["enabled"] != nil {
 			b := Budget{Covered: on && w.Replicas.Known && w.Replicas.Value > 1, Remedy: "set podDisruptionBudget.enabled: true"}

@@ -81,6 +81,7 @@ type Workload struct {
 	// allocation (this chart's heaptrack.enabled, or heaptrack before
 	// `milvus run` in the container's command).
 	Heaptrack Fact[bool]
+	Ingress   Fact[Ingress]
 }
 
 // Self is the workload as a source: the object, or the values block.
@@ -242,6 +243,15 @@ type Budget struct {
 	SharedWith string
 	// Remedy says what to change to get a budget, in the producer's terms.
 	Remedy string
+}
+
+// Ingress is whether a NetworkPolicy limits who connects to a workload's pods.
+type Ingress struct {
+	// Restricted is true when an ingress NetworkPolicy selects the pods;
+	// false leaves every port open to any pod that can route to them.
+	Restricted bool
+	// Policy names that NetworkPolicy, when the producer knows its name.
+	Policy string
 }
 
 // MessageQueue is the message queue of the cluster: exactly one must be on.

@@ -51,7 +51,8 @@ func haCoordinator(role string) []any {
 	surge, unavailable := intstr.FromInt32(1), intstr.FromInt32(0)
 	d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType,
 		RollingUpdate: &appsv1.RollingUpdateDeployment{MaxSurge: &surge, MaxUnavailable: &unavailable}}
-	return []any{configMap(name, section+":\n  enableActiveStandby: true\ncommon:\n  session:\n    ttl: 30\n"), d, pdb(name, map[string]string{"app": name})}
+	return []any{configMap(name, section+":\n  enableActiveStandby: true\ncommon:\n  session:\n    ttl: 30\n"), d, pdb(name, map[string]string{"app": name}),
+		coordtest.IngressPolicy(name, map[string]string{"app": name})}
 }
 
 // haCluster is the three HA coordinators as objects.

@@ -53,6 +53,7 @@ func All() []Rule {
 		milvusVersionCoordinators,
 		milvusVersionUnknown,
 		mixcoordExclusive,
+		networkPolicyOpen,
 		nonHARollingUpdate,
 		sessionTTLRange,
 	}

@@ -160,10 +160,10 @@ func Build(defaults map[string]any) *Schema {
 			"annotations": stringMap("ServiceAccount annotations."),
 		}),
 		"networkPolicy": object("An ingress NetworkPolicy for the coordinators.", map[string]*Schema{
-			"enabled":           boolean("Make the NetworkPolicy."),
-			"milvusPodSelector": kube.schema(metav1.LabelSelector{}, "Pods of the Milvus instance that may reach the coordinator gRPC ports."),
+			"enabled":           boolean("Make the NetworkPolicy (on by default; off leaves the coordinator ports open to every pod that can route to them)."),
+			"milvusPodSelector": kube.schema(metav1.LabelSelector{}, "Pods of the release namespace that may reach the coordinator gRPC ports; {} admits every pod of the namespace."),
 			"metrics": object("Who may scrape the metrics port 9091.", map[string]*Schema{
-				"namespaceSelector": kube.schema(metav1.LabelSelector{}, "Namespaces whose pods may scrape the metrics port."),
+				"namespaceSelector": kube.schema(metav1.LabelSelector{}, "Namespaces whose pods may scrape the metrics port; {} admits every namespace."),
 			}),
 		}),
 		"securityContext": kube.schema(corev1.PodSecurityContext{}, "Default pod securityContext of every coordinator; "+

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/yaml"
 
@@ -42,6 +43,7 @@ type objects struct {
 	pdbs        map[string]*policyv1.PodDisruptionBudget
 	services    map[string]*corev1.Service
 	secrets     []*corev1.Secret
+	policies    []*networkingv1.NetworkPolicy
 	kinds       []string
 }
 
@@ -76,6 +78,8 @@ func renderValues(t *testing.T, ch *check.Chart, values string) objects {
 			o.services[x.Labels["app.kubernetes.io/component"]] = x
 		case *corev1.Secret:
 			o.secrets = append(o.secrets, x)
+		case *networkingv1.NetworkPolicy:
+			o.policies = append(o.policies, x)
 		}
 	}
 	return o
@@ -334,10 +338,10 @@ func TestSpecification(t *testing.T) {
 				require.Len(t, o.secrets, 1)
 				assert.Equal(t, "pw", o.secrets[0].StringData["saslpassword"])
 			}},
-		{"should make a NetworkPolicy only when enabled", "networkPolicy: {enabled: true}",
+		{"should make no NetworkPolicy when turned off", "networkPolicy: {enabled: false}",
 			func(t *testing.T, o objects) {
-				assert.Contains(t, o.kinds, "NetworkPolicy")
-				assert.NotContains(t, renderValues(t, ch, "").kinds, "NetworkPolicy")
+				assert.NotContains(t, o.kinds, "NetworkPolicy")
+				assert.Contains(t, renderValues(t, ch, "").kinds, "NetworkPolicy")
 			}},
 		{"should drop all capabilities and forbid privilege escalation by default", "",
 			func(t *testing.T, o objects) {

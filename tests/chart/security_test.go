@@ -6,7 +6,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // writableMounts returns the mount paths of a coordinator container that are
@@ -184,8 +187,32 @@ func TestSecuritySpecification(t *testing.T) {
 				query := o.deployments["querycoord"].Spec.Template.Spec
 				assert.Equal(t, int64(1000), *query.SecurityContext.RunAsUser, "the others keep the defaults")
 			}},
-		{"should keep the NetworkPolicy off by default", "",
-			func(t *testing.T, o objects) { assert.NotContains(t, o.kinds, "NetworkPolicy") }},
+		{"should admit, by default, every pod of the namespace to the gRPC ports and any namespace to the metrics port", "",
+			func(t *testing.T, o objects) {
+				require.Len(t, o.policies, 1)
+				p := o.policies[0].Spec
+				assert.Equal(t, o.deployments["rootcoord"].Spec.Selector.MatchLabels["app.kubernetes.io/instance"], p.PodSelector.MatchLabels["app.kubernetes.io/instance"])
+				sel, err := metav1.LabelSelectorAsSelector(&p.PodSelector)
+				require.NoError(t, err)
+				for c, d := range o.deployments {
+					assert.True(t, sel.Matches(labels.Set(d.Spec.Template.Labels)), "the policy selects the %s pods", c)
+				}
+				assert.Equal(t, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}, p.PolicyTypes, "ingress only: the coordinators still reach etcd, object storage and the MQ")
+				require.Len(t, p.Ingress, 2)
+				grpc, metrics := p.Ingress[0], p.Ingress[1]
+				require.NotEmpty(t, grpc.From)
+				assert.Equal(t, metav1.LabelSelector{}, *grpc.From[0].PodSelector, "every pod of the release namespace")
+				assert.Nil(t, grpc.From[0].NamespaceSelector, "only the release namespace")
+				var ports []int32
+				for _, port := range grpc.Ports {
+					ports = append(ports, port.Port.IntVal)
+				}
+				assert.ElementsMatch(t, []int32{53100, 19531, 13333}, ports)
+				require.Len(t, metrics.From, 1)
+				assert.Equal(t, metav1.LabelSelector{}, *metrics.From[0].NamespaceSelector, "a scraper in any namespace")
+				require.Len(t, metrics.Ports, 1)
+				assert.Equal(t, int32(9091), metrics.Ports[0].Port.IntVal)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
