@@ -511,6 +511,18 @@ func TestNotes(t *testing.T) {
 	notes := res.Rendered.Notes
 	assert.Contains(t, notes, "- rootcoord: 2 replica(s), active-standby")
 	assert.Contains(t, notes, "- querycoord: 1 replica(s), single (no standby)")
-	assert.Contains(t, notes, "up to\n    20 s (common.session.ttl)")
+	assert.Contains(t, notes, "a stop that runs out\n    of time, up to 20 s (common.session.ttl) plus the metadata reload")
 	assert.Contains(t, notes, "etcdctl get prod/meta/session/<role>")
+	assert.Contains(t, notes, "failover: at once on a graceful stop that ends within\n    30 s per role (rootCoord.gracefulStopTimeout;\n    the pod gets 60 s)")
+
+	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte(separateOff +
+		"image: {all: {tag: v2.6.8}}\nmixCoordinator: {enabled: true, activeStandby: {enabled: false}}\n")},
+		check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Rendered)
+	notes = res.Rendered.Notes
+	assert.Contains(t, notes, "- mixcoord: 2 replica(s), active-standby\n    (Milvus 2.6.8 runs mixcoord active-standby whatever\n    activeStandby.enabled says: its false has no effect)")
+
+	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte(mixcoordOn)}, check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Rendered)
+	assert.Contains(t, res.Rendered.Notes, "(rootCoord, queryCoord, dataCoord.gracefulStopTimeout;\n    the pod gets 120 s)")
 }
