@@ -162,6 +162,8 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-message-queue", args: []string{v("message-queue-kafka-and-pulsar.yaml")}, code: 1},
 		{name: "rule-milvus-version-coordinators", args: []string{v("milvus-version-2-6-separate-coordinators.yaml")}, code: 1},
 		{name: "rule-mixcoord-exclusive", args: []string{v("mixcoord-exclusive-with-separate.yaml")}, code: 1},
+		{name: "rule-mixcoord-always-standby", args: []string{v("mixcoord-always-standby-2-6-8.yaml")}},
+		{name: "rule-graceful-stop-timeout", args: []string{v("graceful-stop-timeout-at-grpc.yaml")}},
 		{name: "rule-non-ha-rolling-update", args: []string{v("non-ha-rolling-update.yaml")}, code: 1},
 		{name: "rule-session-ttl-range", args: []string{v("session-ttl-too-short.yaml")}},
 		{name: "rule-session-ttl-range-strict", args: []string{"--strict", v("session-ttl-too-short.yaml")}, code: 1},

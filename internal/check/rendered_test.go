@@ -66,9 +66,17 @@ func TestRenderedObjectsJudgedByTheSameRules(t *testing.T) {
 				if name != "templates/coordinators.yaml" {
 					return text
 				}
-				return strings.Replace(text, `value: {{ $ha | quote }}`, `value: "false"`, 1)
+				return strings.Replace(text, `value: {{ $declared | quote }}`, `value: "false"`, 1)
 			},
 			"extra-config-contradicts", "rootCoordinator", "reads \"false\" from env ROOT_COORD_ENABLE_ACTIVE_STANDBY"},
+		{"a grace period shorter than the stop",
+			func(name, text string) string {
+				if name != "templates/coordinators.yaml" {
+					return text
+				}
+				return strings.Replace(text, `{{ include "milvus-coord.terminationGracePeriod" $ctx }}`, `10`, 1)
+			},
+			"graceful-stop-timeout", "rootCoordinator", "Deployment release-name-milvus-coord-rootcoord gives its pods 10 s to stop (terminationGracePeriodSeconds), but Milvus may take 30 s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

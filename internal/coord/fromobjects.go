@@ -92,6 +92,11 @@ func FromObjects(objs []Object) *Model {
 		w.Replicas = Known(replicas, field("spec.replicas"))
 		w.Heaptrack = Known(underHeaptrack(c), field("spec.template.spec.containers[].args"))
 		w.Config = containerConfig(d, c, configMaps, field)
+		grace := 30 // the API server's default
+		if g := d.Spec.Template.Spec.TerminationGracePeriodSeconds; g != nil {
+			grace = int(*g)
+		}
+		w.Grace = Known(grace, field("spec.template.spec.terminationGracePeriodSeconds"))
 		w.Strategy = Known(deploymentStrategy(d.Spec.Strategy, field), field("spec.strategy"))
 		pod := labels.Set(d.Spec.Template.Labels)
 		w.Spread = Known(podSpread(d.Spec.Template.Spec, pod, name, field), field("spec.template.spec.affinity"))

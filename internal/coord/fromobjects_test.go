@@ -283,3 +283,33 @@ func TestFromObjectsCases(t *testing.T) {
 		assert.NotPanics(t, func() { FromObjects([]Object{{}, {Object: (*appsv1.Deployment)(nil)}}) })
 	})
 }
+
+// TestFromObjectsReadsTheStop: the grace period the kubelet gives (the API
+// server's 30 s when unset), the stop sections Milvus reads by process, and
+// the per-role and gRPC timeouts from the config files and env.
+func TestFromObjectsReadsTheStop(t *testing.T) {
+	mixture := deployment("coord-mix", 1, image, "mixture", "-rootcoord", "-querycoord", "-datacoord")
+	m := FromObjects(objects(configMap("queryCoord:\n  gracefulStopTimeout: 12\n"), mixture))
+	require.Len(t, m.Workloads, 1)
+	w := m.Workloads[0]
+	assert.Equal(t, 30, w.Grace.Value, "the API server's default")
+	assert.Equal(t, "spec.template.spec.terminationGracePeriodSeconds", w.Grace.At.Path)
+	assert.Equal(t, []string{"rootCoord", "queryCoord", "dataCoord"}, w.StopSections())
+	assert.Equal(t, 5.0+12+5, w.StopNeeds(), "Milvus' 5 s default where nothing sets a role's timeout")
+	grpc, verified := w.GRPCStopTimeout(m.Version)
+	assert.Equal(t, 10.0, grpc.Value)
+	assert.False(t, grpc.Set)
+	assert.True(t, verified)
+
+	grace := int64(90)
+	mixcoord := deployment("coord-mix", 1, "milvusdb/milvus:v2.6.15", "mixcoord")
+	mixcoord.Spec.Template.Spec.TerminationGracePeriodSeconds = &grace
+	mixcoord.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "GRPC_GRACEFULSTOPTIMEOUT", Value: "7"}}
+	m = FromObjects(objects(mixcoord))
+	w = m.Workloads[0]
+	assert.Equal(t, 90, w.Grace.Value)
+	assert.Equal(t, []string{"rootCoord"}, w.StopSections(), "2.6 mixcoord reads rootCoord's timeout alone")
+	grpc, _ = w.GRPCStopTimeout(m.Version)
+	assert.Equal(t, 7.0, grpc.Value, "any spelling Milvus normalises to grpc.gracefulStopTimeout")
+	assert.True(t, grpc.Set)
+}

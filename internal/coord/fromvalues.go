@@ -84,20 +84,40 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 		w.Declared = Known(declared, at("activeStandby.enabled"))
 	}
 
+	// The sections whose active-standby key the chart writes: every role's,
+	// and on 2.6 mixcoord's own (2.6.0 to 2.6.7 read it first).
+	standbySections := make([]string, 0, len(roles)+1)
+	for _, r := range roles {
+		standbySections = append(standbySections, r.Section)
+	}
+	if w.Process == Mixcoord {
+		standbySections = append(standbySections, MixcoordSection)
+	}
+
 	// user.yaml: what the chart writes, then the extra config merged over it.
 	user := w.Config.UserYAML()
-	for _, r := range roles {
+	for _, section := range standbySections {
 		if w.Declared.Known {
-			user.Set(Setting{Key: ActiveStandbyKey(r.Section), Value: ConfigString(declared),
+			user.Set(Setting{Key: ActiveStandbyKey(section), Value: ConfigString(declared),
 				Where: key + ".activeStandby.enabled", At: w.Declared.At, Derived: true})
 		}
+	}
+	milvus, _ := mapAt(vals, "milvus")
+	stop, okStop := intAt(milvus, "gracefulStopTimeout")
+	okStop = okStop && milvus["gracefulStopTimeout"] != nil
+	if okStop {
+		stopAt := Source{Path: "milvus.gracefulStopTimeout"}
+		for _, section := range w.StopSections() {
+			user.Set(Setting{Key: GracefulStopKey(section), Value: itoa(stop), Where: stopAt.Path, At: stopAt, Derived: true})
+		}
+		w.Grace = Known(stop*len(w.StopSections())+StopMargin, stopAt)
 	}
 	base(w.Config)
 
 	// env: the chart's, then extraEnv (the kubelet keeps the last of a name).
-	for _, r := range roles {
+	for _, section := range standbySections {
 		if w.Declared.Known {
-			name := EnvName(ActiveStandbyKey(r.Section))
+			name := EnvName(ActiveStandbyKey(section))
 			w.Config.Env.Set(Setting{Key: name, Value: ConfigString(declared),
 				Where: fmt.Sprintf("env %s (the chart sets it from %s.activeStandby.enabled)", name, key), At: w.Declared.At, Derived: true})
 		}
@@ -124,7 +144,13 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 			w.Heaptrack = Known(on, at("heaptrack.enabled"))
 		}
 	}
-	w.Strategy = strategyFromValues(key, block, w.Declared)
+	// The chart rolls, budgets and spreads by the mode Milvus runs: from 2.6.8
+	// mixcoord is active-standby whatever activeStandby.enabled says.
+	deployed := w.Declared
+	if deployed.Known && w.Process == Mixcoord && version.Known && version.Value.MixcoordAlwaysStandby() {
+		deployed.Value = true
+	}
+	w.Strategy = strategyFromValues(key, block, deployed)
 	w.Spread = spreadFromValues(vals, key, block)
 	if policy, ok := mapAt(vals, "networkPolicy"); ok {
 		if enabled, ok := boolAt(policy, "enabled"); ok {

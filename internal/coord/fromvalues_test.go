@@ -92,12 +92,68 @@ func TestFromValuesOfOverlays(t *testing.T) {
 			},
 		},
 		{
-			name:    "2.6.3 mixcoord reads mixCoord.enableActiveStandby from extraConfig over the chart's rootCoord key",
+			name:    "2.6.3 mixcoord reads mixCoord.enableActiveStandby, which the chart writes in config and env",
+			overlay: "image: {all: {tag: v2.6.3}}\nmixCoordinator: {enabled: true, activeStandby: {enabled: false}, replicas: 1}\nrootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}",
+			check: func(t *testing.T, m *Model) {
+				w := workload(t, m, "mixCoordinator")
+				s := w.ActiveStandby(QueryCoord, m.Version)
+				assert.False(t, s.On)
+				assert.Equal(t, "MIX_COORD_ENABLE_ACTIVE_STANDBY", s.Setting.Key)
+				win, overridden, ok := w.Config.Lookup("mixCoord.enableActiveStandby")
+				require.True(t, ok)
+				assert.True(t, win.Derived)
+				require.Len(t, overridden, 1, "the user.yaml key under the env var")
+				assert.Equal(t, "mixCoord.enableActiveStandby", overridden[0].Key)
+			},
+		},
+		{
+			name:    "2.6.3 mixcoord: an extraConfig mixCoord key is overridden by the chart's env",
 			overlay: "image: {all: {tag: v2.6.3}}\nmixCoordinator: {enabled: true}\nrootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmilvus: {extraConfig: {mixCoord: {enableActiveStandby: false}}}",
 			check: func(t *testing.T, m *Model) {
 				s := workload(t, m, "mixCoordinator").ActiveStandby(QueryCoord, m.Version)
-				assert.False(t, s.On)
-				assert.Equal(t, "milvus.extraConfig.mixCoord.enableActiveStandby", s.Setting.Where)
+				assert.True(t, s.On)
+				assert.Equal(t, "MIX_COORD_ENABLE_ACTIVE_STANDBY", s.Setting.Key)
+			},
+		},
+		{
+			name:    "2.4 mixture: each role's graceful stop from milvus.gracefulStopTimeout, one after another",
+			overlay: "mixCoordinator: {enabled: true}\nrootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmilvus: {gracefulStopTimeout: 20}",
+			check: func(t *testing.T, m *Model) {
+				w := workload(t, m, "mixCoordinator")
+				assert.Equal(t, []string{"rootCoord", "queryCoord", "dataCoord"}, w.StopSections())
+				for _, section := range w.StopSections() {
+					st := w.StopTimeout(section)
+					assert.Equal(t, 20.0, st.Value, section)
+					assert.True(t, st.Setting.Derived, section)
+				}
+				assert.Equal(t, 60.0, w.StopNeeds())
+				assert.Equal(t, Known(90, Source{Path: "milvus.gracefulStopTimeout"}), w.Grace)
+				grpc, verified := w.GRPCStopTimeout(m.Version)
+				assert.Equal(t, 10.0, grpc.Value)
+				assert.True(t, verified)
+			},
+		},
+		{
+			name:    "2.6 mixcoord stops within rootCoord's timeout alone; extraConfig overrides it",
+			overlay: "image: {all: {tag: v2.6.15}}\nmixCoordinator: {enabled: true}\nrootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmilvus: {extraConfig: {rootCoord: {gracefulStopTimeout: \"7.5\"}}}",
+			check: func(t *testing.T, m *Model) {
+				w := workload(t, m, "mixCoordinator")
+				assert.Equal(t, []string{"rootCoord"}, w.StopSections())
+				assert.Equal(t, 7.5, w.StopTimeout("rootCoord").Value)
+				assert.Equal(t, Known(60, Source{Path: "milvus.gracefulStopTimeout"}), w.Grace)
+				_, _, found := w.Config.Lookup("queryCoord.gracefulStopTimeout")
+				assert.False(t, found, "mixcoord reads no queryCoord timeout: the chart writes none")
+				grpc, _ := w.GRPCStopTimeout(m.Version)
+				assert.Equal(t, 3.0, grpc.Value)
+			},
+		},
+		{
+			name:    "a graceful stop Milvus cannot parse is read as 0",
+			overlay: "milvus: {extraConfig: {dataCoord: {gracefulStopTimeout: soon}}}",
+			check: func(t *testing.T, m *Model) {
+				st := workload(t, m, "dataCoordinator").StopTimeout("dataCoord")
+				assert.True(t, st.Invalid)
+				assert.Zero(t, st.Value)
 			},
 		},
 		{
@@ -362,10 +418,10 @@ func TestFromValuesOfWrongTypesYieldsUnknownFacts(t *testing.T) {
 			assert.False(t, workload(t, m, "rootCoordinator").Strategy.Known)
 		}},
 		{"extraEnv is a string", `rootCoordinator: {extraEnv: "FOO=bar"}`, func(t *testing.T, m *Model) {
-			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 3, "chart's user.yaml key, ttl and env")
+			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 4, "chart's user.yaml keys (active-standby, graceful stop), ttl and env")
 		}},
 		{"extraConfig is a list", `milvus: {extraConfig: [a, b]}`, func(t *testing.T, m *Model) {
-			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 3)
+			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 4)
 		}},
 		{"milvus is a number", `milvus: 1`, func(t *testing.T, m *Model) {
 			_, _, ok := workload(t, m, "rootCoordinator").SessionTTL()
@@ -376,13 +432,13 @@ func TestFromValuesOfWrongTypesYieldsUnknownFacts(t *testing.T) {
 			assert.False(t, ok)
 		}},
 		{"user.yaml is a number", `extraConfigFiles: {user.yaml: 5}`, func(t *testing.T, m *Model) {
-			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 3)
+			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 4)
 		}},
 		{"user.yaml is a YAML list", "extraConfigFiles: {user.yaml: \"- a\\n- b\"}", func(t *testing.T, m *Model) {
-			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 3)
+			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 4)
 		}},
 		{"user.yaml is invalid YAML", `extraConfigFiles: {user.yaml: "a: [b"}`, func(t *testing.T, m *Model) {
-			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 3)
+			assert.Len(t, workload(t, m, "rootCoordinator").Config.Settings(), 4)
 		}},
 		{"podAntiAffinity is a string", `podAntiAffinity: soft`, func(t *testing.T, m *Model) {
 			assert.False(t, workload(t, m, "rootCoordinator").Spread.Known)

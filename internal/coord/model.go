@@ -70,7 +70,9 @@ type Workload struct {
 	Replicas Fact[int]
 	// Declared is the mode the producer deployed the workload for (this chart's
 	// activeStandby.enabled, which decides the rollout, budget and spread it
-	// renders); unknown for manifests, where only what Milvus reads counts.
+	// renders, and is what it writes into the config; on 2.6.8 and later
+	// mixcoord is rendered as HA whatever it says, because Milvus runs it so);
+	// unknown for manifests, where only what Milvus reads counts.
 	Declared Fact[bool]
 	// Config is what the pods read: config files, then env.
 	Config   *Config
@@ -82,6 +84,9 @@ type Workload struct {
 	// `milvus run` in the container's command).
 	Heaptrack Fact[bool]
 	Ingress   Fact[Ingress]
+	// Grace is the pods' terminationGracePeriodSeconds: the kubelet kills a
+	// pod this long after SIGTERM, whether or not it revoked its session.
+	Grace Fact[int]
 }
 
 // Self is the workload as a source: the object, or the values block.
@@ -298,4 +303,81 @@ func SameValue(key string, a, b Setting) bool {
 		return x == y
 	}
 	return strings.TrimSpace(a.Value) == strings.TrimSpace(b.Value)
+}
+
+// StopSections are the config sections whose gracefulStopTimeout bounds w's
+// stop, in the order Milvus stops them: 2.6 mixcoord reads rootCoord's alone
+// (cmd/components/mix_coord.go); a mixture stops its coordinators one after
+// another (cmd/roles/roles.go), each within its own.
+func (w *Workload) StopSections() []string {
+	if w.Process == Mixcoord {
+		return []string{RootCoord.Section}
+	}
+	out := make([]string, len(w.Roles))
+	for i, r := range w.Roles {
+		out[i] = r.Section
+	}
+	return out
+}
+
+// Seconds is a timeout Milvus reads, in seconds.
+type Seconds struct {
+	Value float64
+	// Setting is what Milvus read; Set is false when nothing sets the key
+	// and Milvus' shipped default applies.
+	Setting Setting
+	Set     bool
+	// Invalid: no number; Milvus reads it as 0 (paramtable getAsDuration).
+	Invalid bool
+	// Unknown: the value comes from elsewhere (an env var's valueFrom).
+	Unknown bool
+}
+
+func seconds(c *Config, key string, def float64) Seconds {
+	s, _, ok := c.Lookup(key)
+	if !ok {
+		return Seconds{Value: def}
+	}
+	if s.Unknown {
+		return Seconds{Value: def, Setting: s, Set: true, Unknown: true}
+	}
+	v := strings.TrimSpace(s.Value)
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return Seconds{Value: float64(n), Setting: s, Set: true}
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return Seconds{Setting: s, Set: true, Invalid: true}
+	}
+	return Seconds{Value: f, Setting: s, Set: true}
+}
+
+// StopTimeout is `<section>.gracefulStopTimeout` as w's pods read it (5 s
+// where nothing sets it).
+func (w *Workload) StopTimeout(section string) Seconds {
+	return seconds(w.Config, GracefulStopKey(section), DefaultCoordStopTimeout)
+}
+
+// StopNeeds is the longest a stop of w may take before Milvus gives up and
+// exits: the sum of its StopSections' timeouts.
+func (w *Workload) StopNeeds() float64 {
+	var sum float64
+	for _, s := range w.StopSections() {
+		if t := w.StopTimeout(s).Value; t > 0 {
+			sum += t
+		}
+	}
+	return sum
+}
+
+// GRPCStopTimeout is grpc.gracefulStopTimeout as w's pods read it: where
+// nothing sets it, the release's shipped value (verified false when the
+// release was not checked, or unknown).
+func (w *Workload) GRPCStopTimeout(v Fact[Version]) (s Seconds, verified bool) {
+	def, verified := 10, false
+	if v.Known {
+		def, verified = v.Value.ShippedGRPCStopTimeout()
+	}
+	s = seconds(w.Config, GRPCStopTimeoutKey, float64(def))
+	return s, verified || s.Set
 }

@@ -55,3 +55,20 @@ func ActiveStandbyKey(section string) string { return section + ".enableActiveSt
 
 // SessionTTLKey is the Milvus config key of the session lease, in seconds.
 const SessionTTLKey = "common.session.ttl"
+
+// GracefulStopKey is the config key that bounds a coordinator's stop, in
+// seconds: rootCoord.gracefulStopTimeout. Coordinators do not read
+// common.gracefulStopTimeout.
+func GracefulStopKey(section string) string { return section + ".gracefulStopTimeout" }
+
+// GRPCStopTimeoutKey bounds the gRPC server's graceful stop, in seconds; it
+// runs inside the coordinator's own stop, before the session is revoked.
+const GRPCStopTimeoutKey = "grpc.gracefulStopTimeout"
+
+// Shipped stop timings, in seconds: the per-role gracefulStopTimeout of every
+// release from 2.4 (configs/milvus.yaml, paramtable DefaultCoordGracefulStopTimeout),
+// and the margin this chart adds to a pod's stop for the process to exit.
+const (
+	DefaultCoordStopTimeout = 5
+	StopMargin              = 30
+)

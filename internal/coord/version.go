@@ -96,3 +96,40 @@ func (v Version) ShippedSessionTTL() (int, bool) {
 	}
 	return 15, true
 }
+
+// HasCoordStopTimeout: from 2.4 each coordinator stops within
+// `<section>.gracefulStopTimeout` and then calls os.Exit(1) without revoking
+// its session (cmd/components/util.go exitWhenStopTimeout, milvus PR 30317,
+// before 2.4.0-rc.1). Before 2.4 the stop has no bound of its own.
+func (v Version) HasCoordStopTimeout() bool { return v.AtLeast(2, 4, 0) }
+
+// ShippedGRPCStopTimeout is grpc.gracefulStopTimeout in the release's
+// configs/milvus.yaml (and its paramtable default), in seconds: how long the
+// gRPC server's graceful stop may take before the session is revoked. 10 s up
+// to 2.5.4 (verified on 2.4.2, 2.4.17 and 2.5.0 to 2.5.4), 3 s from 2.5.5 and in
+// 2.6 (milvus PRs 39760 and 39764, Feb 2025). verified is false for 2.4.18 and
+// later 2.4 releases, where the 2.4 backport landed in a release not checked:
+// the longer value is returned.
+func (v Version) ShippedGRPCStopTimeout() (seconds int, verified bool) {
+	switch {
+	case !v.AtLeast(2, 4, 0):
+		return 10, false
+	case !v.AtLeast(2, 4, 18):
+		return 10, true
+	case !v.AtLeast(2, 5, 0):
+		return 10, false
+	case !v.AtLeast(2, 5, 5):
+		return 10, true
+	}
+	return 3, true
+}
+
+// ShippedRootCoordPort is rootCoord.port in the release's configs/milvus.yaml:
+// 22125 from 2.6.8 (milvus PR 46268: 53100 lies in Linux's ephemeral port
+// range), 53100 before. 2.6 mixcoord listens on this port only.
+func (v Version) ShippedRootCoordPort() int {
+	if v.AtLeast(2, 6, 8) {
+		return 22125
+	}
+	return RootCoord.DefaultPort
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -132,4 +133,47 @@ func TestRoleTableNamesEachRoleOnce(t *testing.T) {
 	assert.False(t, ok)
 	assert.Equal(t, []int{53100, 19531, 13333, 31000},
 		[]int{RootCoord.DefaultPort, QueryCoord.DefaultPort, DataCoord.DefaultPort, IndexCoord.DefaultPort})
+}
+
+// TestStopFacts: the graceful-stop and port facts by release, as read in the
+// Milvus source (configs/milvus.yaml and pkg/util/paramtable at the release
+// bumps of the 2.4, 2.5 and 2.6 branches).
+func TestStopFacts(t *testing.T) {
+	cases := []struct {
+		v          string
+		bounded    bool
+		grpc       int
+		verified   bool
+		rootcoord  int
+		standbyKey bool // mixcoord reads mixCoord.enableActiveStandby
+	}{
+		{"2.3.5", false, 10, false, 53100, false},
+		{"2.4.0", true, 10, true, 53100, false},
+		{"2.4.17", true, 10, true, 53100, false},
+		{"2.4.18", true, 10, false, 53100, false},
+		{"2.4.23", true, 10, false, 53100, false},
+		{"2.5.0", true, 10, true, 53100, false},
+		{"2.5.4", true, 10, true, 53100, false},
+		{"2.5.5", true, 3, true, 53100, false},
+		{"2.5.27", true, 3, true, 53100, false},
+		{"2.6.0", true, 3, true, 53100, true},
+		{"2.6.7", true, 3, true, 53100, true},
+		{"2.6.8", true, 3, true, 22125, false},
+		{"2.6.15", true, 3, true, 22125, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.v, func(t *testing.T) {
+			v, ok := ParseVersion(tc.v)
+			require.True(t, ok)
+			assert.Equal(t, tc.bounded, v.HasCoordStopTimeout())
+			grpc, verified := v.ShippedGRPCStopTimeout()
+			assert.Equal(t, tc.grpc, grpc)
+			assert.Equal(t, tc.verified, verified)
+			assert.Equal(t, tc.rootcoord, v.ShippedRootCoordPort())
+			assert.Equal(t, tc.standbyKey, v.MixcoordReadsOwnKey())
+			assert.Equal(t, v.AtLeast(2, 6, 8), v.MixcoordAlwaysStandby())
+		})
+	}
+	assert.Greater(t, DefaultCoordStopTimeout, 3, "Milvus' own 5 s exceeds the 3 s gRPC stop from 2.5.5")
+	assert.Equal(t, "rootCoord.gracefulStopTimeout", GracefulStopKey(RootCoord.Section))
 }

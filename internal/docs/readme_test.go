@@ -58,7 +58,7 @@ var readmeCommands = map[string]expect{
 	"helm install milvus-coord ./charts/milvus-coord -f examples/production-ha.yaml": {covered: "needs a cluster: tests/e2e installs the chart with the pinned Helm against a real kube-apiserver, and tests/examples checks and renders every example"},
 
 	// Examples.
-	"valuescheck examples/dev.yaml examples/production-ha.yaml examples/mixcoord-ha.yaml examples/kafka.yaml": {exit: 0},
+	"valuescheck examples/dev.yaml examples/production-ha.yaml examples/mixcoord-ha.yaml examples/kafka.yaml examples/milvus-docs-coordinator-ha.yaml": {exit: 0},
 	"valuescheck -f examples/overlays/base.yaml examples/overlays/staging.yaml examples/overlays/prod.yaml":   {exit: 0},
 
 	// Reading the output, exit codes, formats.

@@ -69,6 +69,10 @@ var fuzzSeeds = []string{
 	"externalKafka: {enabled: 1, brokerList: 2}",
 	`"": {"": {"": null}}`,
 	"mixCoordinator: {enabled: true, replicas: 0}",
+	"milvus: {gracefulStopTimeout: [1]}",
+	"milvus: {gracefulStopTimeout: -5, extraConfig: {grpc: {gracefulStopTimeout: NaN}, rootCoord: {gracefulStopTimeout: 1e308}}}",
+	"image: {all: {tag: v2.6.8}}\nmixCoordinator: {enabled: true, activeStandby: {enabled: 1}}",
+	"image: {all: {tag: v2.6.8}}\nrootCoordinator: {extraEnv: [{name: ROOT_COORD_GRACEFUL_STOP_TIMEOUT, value: inf}]}",
 }
 
 // FuzzRules: whatever values reach the rules (merged over the chart

@@ -19,6 +19,19 @@ type Coordinator struct {
 	Port       int    // default gRPC port
 	Separate   bool   // a separate coordinator (not mixCoordinator)
 	portDetail string
+	// replicasDetail qualifies "more than one replica requires activeStandby".
+	replicasDetail string
+}
+
+// portSchema is the block's service.port: a port; mixCoordinator's may be
+// null, for the port the image's Milvus ships.
+func (c Coordinator) portSchema() *Schema {
+	if c.Separate {
+		return port("gRPC port, on the container and the Service.")
+	}
+	s := port("gRPC port of mixcoord" + c.portDetail)
+	s.Type = []string{"integer", "null"}
+	return s
 }
 
 // Coordinators are the chart's coordinator blocks, in render order, from the
@@ -30,7 +43,10 @@ var Coordinators = func() []Coordinator {
 	}
 	return append(out, Coordinator{Key: coord.MixcoordValuesKey, Role: coord.MixcoordName,
 		ConfigKey: "rootCoord, queryCoord and dataCoord", Port: coord.RootCoord.DefaultPort,
-		portDetail: " The querycoord and datacoord ports come from queryCoordinator.service.port and dataCoordinator.service.port."})
+		portDetail: " (rootCoord.port), on the container and the Service; null for the port the image's Milvus " +
+			"ships (22125 from 2.6.8, 53100 before). 2.6 mixcoord listens on it alone; a 2.4/2.5 mixture also on " +
+			"queryCoordinator.service.port and dataCoordinator.service.port.",
+		replicasDetail: " before Milvus 2.6.8 (from 2.6.8 mixcoord is always active-standby)"})
 }()
 
 // roles is the subject of a coordinator's rule entries, as the rules name it:
@@ -74,8 +90,10 @@ func Build(defaults map[string]any) *Schema {
 				"ttl": integer("common.session.ttl in seconds: the lease of every coordinator session. "+
 					"After a crash the standby takes over once it expires.", 1, 3600),
 			}),
-			"gracefulStopTimeout": integer("common.gracefulStopTimeout in seconds; pods get 30 s more "+
-				"(terminationGracePeriodSeconds) so a stopping coordinator always revokes its lease.", 1, 86400),
+			"gracefulStopTimeout": integer("<role>.gracefulStopTimeout in seconds, for every role a pod stops "+
+				"(2.6 mixcoord: rootCoord's): how long a coordinator may take to stop before Milvus exits without "+
+				"revoking its session. Must exceed grpc.gracefulStopTimeout (10 s up to 2.5.4, 3 s later). Pods get "+
+				"the sum over the roles they stop plus 30 s (terminationGracePeriodSeconds).", 1, 86400),
 			"extraConfig": {
 				Description: "Extra Milvus configuration merged over the generated user.yaml. It is Milvus' own " +
 					"namespace, so any key is accepted; `<coord>.enableActiveStandby` must be a boolean equal to " +
@@ -212,7 +230,7 @@ func coordinator(kube *kubeTypes, c Coordinator) *Schema {
 	}
 	s := object("The "+c.Role+" coordinator.", map[string]*Schema{
 		"enabled":  boolean(what),
-		"replicas": integer("Number of pods. More than one requires activeStandby.enabled: true.", 0, 100),
+		"replicas": integer("Number of pods. More than one requires activeStandby.enabled: true"+c.replicasDetail+".", 0, 100),
 		"activeStandby": object("Active-standby mode.", map[string]*Schema{
 			"enabled": boolean("Active-standby (" + c.ConfigKey + ".enableActiveStandby): replicas elect one ACTIVE " +
 				"through etcd, the others wait as STANDBY and take over when it goes."),
@@ -238,7 +256,7 @@ func coordinator(kube *kubeTypes, c Coordinator) *Schema {
 		"extraVolumes":      kube.schema([]corev1.Volume{}, "Volumes of the pods, after the top-level extraVolumes."),
 		"extraVolumeMounts": kube.schema([]corev1.VolumeMount{}, "Mounts of the Milvus container, after the top-level extraVolumeMounts."),
 		"service": object("The coordinator's Service (metrics and debugging; peers find the ACTIVE coordinator through etcd).", map[string]*Schema{
-			"port":        port("gRPC port, on the container and the Service." + c.portDetail),
+			"port":        c.portSchema(),
 			"annotations": stringMap("Service annotations."),
 			"labels":      stringMap("Service labels."),
 		}),
@@ -257,6 +275,11 @@ func ruleEntries() []*Schema {
 	}
 	var out []*Schema
 	for _, c := range Coordinators {
+		if !c.Separate {
+			// mixcoord is always active-standby from Milvus 2.6.8, which a
+			// schema cannot tell: its two entries are guards of validate.yaml.
+			continue
+		}
 		out = append(out,
 			entry("ha-replicas-need-standby", c.roles(), replicasNeedStandby(c.Key)),
 			entry("non-ha-rolling-update", c.roles(), nonHAIsRecreate(c.Key)))
@@ -461,6 +484,8 @@ func setDefaults(s *Schema, defaults map[string]any) {
 			}
 		case []any:
 			p.Default = value
+		case nil:
+			// null: the templates compute it (mixCoordinator.service.port).
 		default:
 			p.Default = value
 			s.Required = append(s.Required, key)

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/milvus-coord/milvus-coord/internal/check"
+	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 	"github.com/milvus-coord/milvus-coord/internal/golden"
 	"github.com/milvus-coord/milvus-coord/internal/render"
@@ -43,8 +44,11 @@ type objects struct {
 	pdbs        map[string]*policyv1.PodDisruptionBudget
 	services    map[string]*corev1.Service
 	secrets     []*corev1.Secret
-	policies    []*networkingv1.NetworkPolicy
 	kinds       []string
+	// networkPolicy is the chart's NetworkPolicy, when it makes one.
+	networkPolicy *networkingv1.NetworkPolicy
+	// findings are what valuescheck reports besides errors (the test fails on those).
+	findings []finding.Finding
 }
 
 // renderValues renders the chart with values (YAML text) over its defaults,
@@ -61,7 +65,7 @@ func renderValues(t *testing.T, ch *check.Chart, values string) objects {
 	}
 	require.NotNil(t, res.Rendered)
 	o := objects{text: res.Rendered.String(), deployments: map[string]*appsv1.Deployment{}, configMaps: map[string]*corev1.ConfigMap{},
-		pdbs: map[string]*policyv1.PodDisruptionBudget{}, services: map[string]*corev1.Service{}}
+		pdbs: map[string]*policyv1.PodDisruptionBudget{}, services: map[string]*corev1.Service{}, findings: res.Findings}
 	for _, m := range res.Rendered.Manifests {
 		o.kinds = append(o.kinds, m.Head.Kind)
 	}
@@ -79,7 +83,7 @@ func renderValues(t *testing.T, ch *check.Chart, values string) objects {
 		case *corev1.Secret:
 			o.secrets = append(o.secrets, x)
 		case *networkingv1.NetworkPolicy:
-			o.policies = append(o.policies, x)
+			o.networkPolicy = x
 		}
 	}
 	return o
@@ -135,25 +139,50 @@ func TestHAInvariants(t *testing.T) {
 			for component, d := range o.deployments {
 				replicas := *d.Spec.Replicas
 				cfg := userConfig(t, o.configMaps[component])
+				pod := d.Spec.Template.Spec
+				c := pod.Containers[0]
+				version, known := coord.ParseVersion(strings.SplitN(c.Image, ":", 2)[1])
+				mixcoord26 := component == "mixcoord" && known && version.MixcoordOnly()
+				standbySections := sections[component]
+				if mixcoord26 {
+					standbySections = append(standbySections[:len(standbySections):len(standbySections)], "mixCoord")
+				}
 				ha := true
-				for _, s := range sections[component] {
+				for _, s := range standbySections {
 					on, ok := cfg[s].(map[string]any)["enableActiveStandby"].(bool)
 					require.True(t, ok, "%s: %s.enableActiveStandby missing from user.yaml", component, s)
 					ha = ha && on
 					assert.NotContains(t, cfg[s], "activeStandby", "%s: the ignored activeStandby key", component)
 				}
-				pod := d.Spec.Template.Spec
-				c := pod.Containers[0]
 				envHA := map[string]string{}
 				for _, e := range c.Env {
 					if strings.HasSuffix(e.Name, "_ENABLE_ACTIVE_STANDBY") {
 						envHA[e.Name] = e.Value
 					}
 				}
-				assert.Len(t, envHA, len(sections[component]), "%s: one env var per role", component)
+				assert.Len(t, envHA, len(standbySections), "%s: one env var per section", component)
 				for _, v := range envHA {
 					assert.Equal(t, map[bool]string{true: "true", false: "false"}[ha], v, "%s: env and user.yaml agree", component)
 				}
+				// From 2.6.8 Milvus runs mixcoord active-standby whatever the config says.
+				ha = ha || mixcoord26 && version.MixcoordAlwaysStandby()
+
+				// Graceful stop: every role the pod stops has its own timeout,
+				// above the gRPC one, and the pod gets their sum plus the margin.
+				stops := sections[component]
+				if mixcoord26 {
+					stops = []string{"rootCoord"}
+				}
+				var need int64
+				for _, s := range stops {
+					timeout, ok := cfg[s].(map[string]any)["gracefulStopTimeout"].(float64)
+					require.True(t, ok, "%s: %s.gracefulStopTimeout missing from user.yaml", component, s)
+					grpc, _ := version.ShippedGRPCStopTimeout()
+					assert.Greater(t, timeout, float64(grpc), "%s: %s.gracefulStopTimeout above grpc.gracefulStopTimeout", component, s)
+					need += int64(timeout)
+				}
+				assert.NotContains(t, cfg["common"], "gracefulStopTimeout", "%s: coordinators do not read common.gracefulStopTimeout", component)
+				assert.Equal(t, need+coord.StopMargin, *pod.TerminationGracePeriodSeconds, "%s: the stop timeouts plus the margin", component)
 
 				if replicas > 1 {
 					assert.True(t, ha, "%s: replicas %d need active-standby", component, replicas)
@@ -181,7 +210,6 @@ func TestHAInvariants(t *testing.T) {
 				assert.False(t, *pod.EnableServiceLinks, "%s: service-link env vars collide with Milvus config", component)
 				require.NotNil(t, pod.AutomountServiceAccountToken, component)
 				assert.False(t, *pod.AutomountServiceAccountToken, component)
-				assert.GreaterOrEqual(t, *pod.TerminationGracePeriodSeconds, int64(60), component)
 
 				require.NotNil(t, c.StartupProbe, component)
 				assert.Equal(t, "metrics", c.StartupProbe.TCPSocket.Port.String(), component)
@@ -195,6 +223,10 @@ func TestHAInvariants(t *testing.T) {
 					ports[p.Name] = p.ContainerPort
 				}
 				assert.Equal(t, int32(9091), ports["metrics"], component)
+				if mixcoord26 {
+					assert.Len(t, ports, 2, "%s: 2.6 mixcoord listens on rootCoord.port alone", component)
+					assert.EqualValues(t, cfg["rootCoord"].(map[string]any)["port"], ports["rootcoord"], component)
+				}
 
 				sum := sha256.Sum256([]byte(o.configMaps[component].Data["user.yaml"]))
 				assert.Equal(t, hex.EncodeToString(sum[:]), d.Spec.Template.Annotations["checksum/config"], "%s: checksum of the config it mounts", component)
@@ -351,6 +383,80 @@ func TestSpecification(t *testing.T) {
 				assert.Equal(t, []corev1.Capability{"ALL"}, sc.Capabilities.Drop)
 				assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, sc.SeccompProfile.Type)
 			}},
+		{"should stop each role within milvus.gracefulStopTimeout, not common.gracefulStopTimeout, and give the pod that plus 30 s",
+			"milvus: {gracefulStopTimeout: 40}",
+			func(t *testing.T, o objects) {
+				for c, section := range map[string]string{"rootcoord": "rootCoord", "querycoord": "queryCoord", "datacoord": "dataCoord"} {
+					cfg := userConfig(t, o.configMaps[c])
+					assert.Equal(t, 40.0, cfg[section].(map[string]any)["gracefulStopTimeout"], c)
+					assert.NotContains(t, cfg["common"], "gracefulStopTimeout", c)
+					assert.Equal(t, int64(70), *o.deployments[c].Spec.Template.Spec.TerminationGracePeriodSeconds, c)
+				}
+			}},
+		{"should give a 2.4 mixture the sum of its three stop timeouts, which it runs one after another",
+			mixcoordOn + "milvus: {gracefulStopTimeout: 20}",
+			func(t *testing.T, o objects) {
+				cfg := userConfig(t, o.configMaps["mixcoord"])
+				for _, section := range []string{"rootCoord", "queryCoord", "dataCoord"} {
+					assert.Equal(t, 20.0, cfg[section].(map[string]any)["gracefulStopTimeout"], section)
+				}
+				assert.Equal(t, int64(3*20+30), *o.deployments["mixcoord"].Spec.Template.Spec.TerminationGracePeriodSeconds)
+			}},
+		{"should give 2.6 mixcoord rootCoord's stop timeout alone",
+			mixcoordOn + "image: {all: {tag: v2.6.15}}\nmilvus: {gracefulStopTimeout: 20}",
+			func(t *testing.T, o objects) {
+				cfg := userConfig(t, o.configMaps["mixcoord"])
+				assert.Equal(t, 20.0, cfg["rootCoord"].(map[string]any)["gracefulStopTimeout"])
+				assert.NotContains(t, cfg["queryCoord"], "gracefulStopTimeout")
+				assert.NotContains(t, cfg["dataCoord"], "gracefulStopTimeout")
+				assert.Equal(t, int64(20+30), *o.deployments["mixcoord"].Spec.Template.Spec.TerminationGracePeriodSeconds)
+			}},
+		{"should write mixCoord.enableActiveStandby in config and env on 2.6.0 to 2.6.7",
+			separateOff + "image: {all: {tag: v2.6.7}}\nmixCoordinator: {enabled: true, replicas: 1, activeStandby: {enabled: false}}",
+			func(t *testing.T, o objects) {
+				cfg := userConfig(t, o.configMaps["mixcoord"])
+				assert.Equal(t, false, cfg["mixCoord"].(map[string]any)["enableActiveStandby"])
+				assert.Contains(t, o.deployments["mixcoord"].Spec.Template.Spec.Containers[0].Env,
+					corev1.EnvVar{Name: "MIX_COORD_ENABLE_ACTIVE_STANDBY", Value: "false"})
+				assert.Equal(t, appsv1.RecreateDeploymentStrategyType, o.deployments["mixcoord"].Spec.Strategy.Type)
+			}},
+		{"should render 2.6.8 mixcoord as HA even with activeStandby.enabled false, and warn that it has no effect",
+			separateOff + "image: {all: {tag: v2.6.8}}\nmixCoordinator: {enabled: true, replicas: 2, activeStandby: {enabled: false}}",
+			func(t *testing.T, o objects) {
+				d := o.deployments["mixcoord"]
+				assert.Equal(t, appsv1.RollingUpdateDeploymentStrategyType, d.Spec.Strategy.Type)
+				assert.Equal(t, "0", d.Spec.Strategy.RollingUpdate.MaxUnavailable.String())
+				assert.Equal(t, int32(30), d.Spec.MinReadySeconds)
+				assert.Contains(t, o.pdbs, "mixcoord")
+				assert.NotNil(t, d.Spec.Template.Spec.Affinity.PodAntiAffinity)
+				// The config says what the values say; Milvus ignores it.
+				assert.Equal(t, false, userConfig(t, o.configMaps["mixcoord"])["mixCoord"].(map[string]any)["enableActiveStandby"])
+				require.Len(t, o.findings, 1)
+				assert.Equal(t, "mixcoord-always-standby", o.findings[0].Rule)
+				assert.Equal(t, finding.Warning, o.findings[0].Severity)
+				assert.Equal(t, "set mixCoordinator.activeStandby.enabled: true", o.findings[0].Fix)
+			}},
+		{"should expose and admit only rootCoord.port and metrics for 2.6 mixcoord",
+			mixcoordOn + "image: {all: {tag: v2.6.15}}\nnetworkPolicy: {enabled: true}",
+			func(t *testing.T, o objects) {
+				var names []string
+				for _, p := range o.services["mixcoord"].Spec.Ports {
+					names = append(names, p.Name)
+				}
+				assert.Equal(t, []string{"rootcoord", "metrics"}, names)
+				assert.Len(t, o.deployments["mixcoord"].Spec.Template.Spec.Containers[0].Ports, 2)
+				require.NotNil(t, o.networkPolicy)
+				require.Len(t, o.networkPolicy.Spec.Ingress, 2)
+				grpc := o.networkPolicy.Spec.Ingress[0].Ports
+				require.Len(t, grpc, 1)
+				assert.Equal(t, int32(22125), grpc[0].Port.IntVal)
+			}},
+		{"should use mixCoordinator.service.port when set, on every version",
+			separateOff + "image: {all: {tag: v2.6.15}}\nmixCoordinator: {enabled: true, service: {port: 53100}}",
+			func(t *testing.T, o objects) {
+				assert.Equal(t, 53100.0, userConfig(t, o.configMaps["mixcoord"])["rootCoord"].(map[string]any)["port"])
+				assert.Equal(t, int32(53100), o.services["mixcoord"].Spec.Ports[0].Port)
+			}},
 		{"should keep selectors stable: no version in selector labels", "image: {all: {tag: v2.4.15}}",
 			func(t *testing.T, o objects) {
 				defaults := renderValues(t, ch, "")
@@ -366,6 +472,34 @@ func TestSpecification(t *testing.T) {
 	}
 }
 
+// separateOff turns the separate coordinators off; mixcoordOn also turns
+// mixCoordinator on.
+const (
+	separateOff = "rootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\n"
+	mixcoordOn  = separateOff + "mixCoordinator: {enabled: true}\n"
+)
+
+// TestMixcoordPortFollowsTheRelease: with mixCoordinator.service.port null the
+// chart listens, exposes and admits the rootcoord port the image's Milvus
+// ships, the same the model's version facts name (internal/coord).
+func TestMixcoordPortFollowsTheRelease(t *testing.T) {
+	ch := loadChart(t)
+	for _, tag := range []string{"v2.4.17", "v2.5.27", "v2.6.0", "v2.6.7", "v2.6.8", "2.6.8-gpu", "v2.6.15", "v3.0.0", "latest"} {
+		t.Run(tag, func(t *testing.T) {
+			want := int32(coord.RootCoord.DefaultPort)
+			if v, ok := coord.ParseVersion(tag); ok {
+				want = int32(v.ShippedRootCoordPort())
+			}
+			o := renderValues(t, ch, mixcoordOn+"networkPolicy: {enabled: true}\nimage: {all: {tag: "+tag+"}}")
+			assert.EqualValues(t, want, userConfig(t, o.configMaps["mixcoord"])["rootCoord"].(map[string]any)["port"])
+			assert.Equal(t, want, o.services["mixcoord"].Spec.Ports[0].Port)
+			assert.Equal(t, want, o.deployments["mixcoord"].Spec.Template.Spec.Containers[0].Ports[0].ContainerPort)
+			require.NotNil(t, o.networkPolicy)
+			assert.Equal(t, want, o.networkPolicy.Spec.Ingress[0].Ports[0].Port.IntVal)
+		})
+	}
+}
+
 // TestNotes: NOTES.txt says, per coordinator, its mode, replicas, worst-case
 // failover and how to find the ACTIVE pod.
 func TestNotes(t *testing.T) {
@@ -377,6 +511,18 @@ func TestNotes(t *testing.T) {
 	notes := res.Rendered.Notes
 	assert.Contains(t, notes, "- rootcoord: 2 replica(s), active-standby")
 	assert.Contains(t, notes, "- querycoord: 1 replica(s), single (no standby)")
-	assert.Contains(t, notes, "up to\n    20 s (common.session.ttl)")
+	assert.Contains(t, notes, "a stop that runs out\n    of time, up to 20 s (common.session.ttl) plus the metadata reload")
 	assert.Contains(t, notes, "etcdctl get prod/meta/session/<role>")
+	assert.Contains(t, notes, "failover: at once on a graceful stop that ends within\n    30 s per role (rootCoord.gracefulStopTimeout;\n    the pod gets 60 s)")
+
+	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte(separateOff +
+		"image: {all: {tag: v2.6.8}}\nmixCoordinator: {enabled: true, activeStandby: {enabled: false}}\n")},
+		check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Rendered)
+	notes = res.Rendered.Notes
+	assert.Contains(t, notes, "- mixcoord: 2 replica(s), active-standby\n    (Milvus 2.6.8 runs mixcoord active-standby whatever\n    activeStandby.enabled says: its false has no effect)")
+
+	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte(mixcoordOn)}, check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Rendered)
+	assert.Contains(t, res.Rendered.Notes, "(rootCoord, queryCoord, dataCoord.gracefulStopTimeout;\n    the pod gets 120 s)")
 }

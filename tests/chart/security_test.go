@@ -189,8 +189,8 @@ func TestSecuritySpecification(t *testing.T) {
 			}},
 		{"should admit, by default, every pod of the namespace to the gRPC ports and any namespace to the metrics port", "",
 			func(t *testing.T, o objects) {
-				require.Len(t, o.policies, 1)
-				p := o.policies[0].Spec
+				require.NotNil(t, o.networkPolicy)
+				p := o.networkPolicy.Spec
 				assert.Equal(t, o.deployments["rootcoord"].Spec.Selector.MatchLabels["app.kubernetes.io/instance"], p.PodSelector.MatchLabels["app.kubernetes.io/instance"])
 				sel, err := metav1.LabelSelectorAsSelector(&p.PodSelector)
 				require.NoError(t, err)

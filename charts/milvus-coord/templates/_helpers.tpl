@@ -155,11 +155,26 @@ a JSON document {"components": [...]}: the values block (key), the component nam
 {{- end }}
 
 {{/*
+milvus-coord.milvusRelease: "major.minor.patch" of the image tag ("2.4.17" for
+v2.4.17, "2.6.0" for 2.6), or empty when the tag names no release (a digest,
+latest, a branch build). It reads tags as internal/coord.ParseVersion does.
+*/}}
+{{- define "milvus-coord.milvusRelease" -}}
+{{- $tag := first (splitList "@" (toString .Values.image.all.tag)) }}
+{{- if regexMatch "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?([-+_].*)?$" $tag }}
+{{- $n := regexFindAll "[0-9]+" (regexFind "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?" $tag) -1 }}
+{{- $patch := 0 }}
+{{- if gt (len $n) 2 }}{{ $patch = atoi (index $n 2) }}{{ end }}
+{{- printf "%d.%d.%d" (atoi (index $n 0)) (atoi (index $n 1)) $patch }}
+{{- end }}
+{{- end }}
+
+{{/*
 milvus-coord.milvusVersion: "major.minor" of the image tag ("2.4" for v2.4.17), or
 empty when the tag carries no version (a digest or a branch build).
 */}}
 {{- define "milvus-coord.milvusVersion" -}}
-{{- regexFind "^v?[0-9]+\\.[0-9]+" (toString .Values.image.all.tag) | trimPrefix "v" }}
+{{- with include "milvus-coord.milvusRelease" . }}{{ regexFind "^[0-9]+\\.[0-9]+" . }}{{ end }}
 {{- end }}
 
 {{/*
@@ -167,8 +182,99 @@ milvus-coord.mixcoordOnly: "true" when the image is Milvus 2.6 or later, where t
 separate coordinator binaries are gone and only `milvus run mixcoord` exists.
 */}}
 {{- define "milvus-coord.mixcoordOnly" -}}
-{{- $v := include "milvus-coord.milvusVersion" . }}
-{{- if and $v (semverCompare ">=2.6.0-0" (printf "%s.0" $v)) }}true{{ end }}
+{{- $v := include "milvus-coord.milvusRelease" . }}
+{{- if and $v (semverCompare ">=2.6.0" $v) }}true{{ end }}
+{{- end }}
+
+{{/*
+milvus-coord.mixcoordAlwaysStandby: "true" when the image is Milvus 2.6.8 or
+later, where mixcoord runs active-standby whatever its config says (milvus PR
+46457; internal/coord Version.MixcoordAlwaysStandby).
+*/}}
+{{- define "milvus-coord.mixcoordAlwaysStandby" -}}
+{{- $v := include "milvus-coord.milvusRelease" . }}
+{{- if and $v (semverCompare ">=2.6.8" $v) }}true{{ end }}
+{{- end }}
+
+{{/*
+milvus-coord.ha: "true" when a component runs active-standby, which decides its
+rollout, budget and spread: its activeStandby.enabled, or always for mixcoord
+on Milvus 2.6.8 and later.
+Takes (dict "root" $ "c" $component).
+*/}}
+{{- define "milvus-coord.ha" -}}
+{{- $block := index .root.Values .c.key }}
+{{- if or $block.activeStandby.enabled (and (eq .c.role "mixcoord") (include "milvus-coord.mixcoordAlwaysStandby" .root)) }}true{{ end }}
+{{- end }}
+
+{{/*
+milvus-coord.mixcoordPort: the rootcoord gRPC port of mixcoord:
+mixCoordinator.service.port, or where it is null the port the image's Milvus
+ships (22125 from 2.6.8, 53100 before; internal/coord
+Version.ShippedRootCoordPort).
+*/}}
+{{- define "milvus-coord.mixcoordPort" -}}
+{{- $port := .Values.mixCoordinator.service.port }}
+{{- if kindIs "invalid" $port }}
+{{- $v := include "milvus-coord.milvusRelease" . }}
+{{- $port = ternary 22125 53100 (and (ne $v "") (semverCompare ">=2.6.8" (default "0.0.0" $v))) }}
+{{- end }}
+{{- int $port }}
+{{- end }}
+
+{{/*
+milvus-coord.ports: the gRPC ports a component listens on, as a JSON document
+{"ports": [{"role": ..., "section": ..., "port": ...}]}: a separate coordinator
+its block's service.port; a 2.4/2.5 mixture every role's (rootcoord's is
+mixcoord's own port); 2.6 mixcoord only rootCoord.port.
+Takes (dict "root" $ "c" $component).
+*/}}
+{{- define "milvus-coord.ports" -}}
+{{- $roles := include "milvus-coord.roles" .root | fromJson }}
+{{- $names := .c.roles }}
+{{- if and (eq .c.role "mixcoord") (include "milvus-coord.mixcoordOnly" .root) }}
+{{- $names = list "rootcoord" }}
+{{- end }}
+{{- $out := list }}
+{{- range $names }}
+{{- $r := index $roles . }}
+{{- $port := (index $.root.Values $r.block).service.port }}
+{{- if eq $.c.role "mixcoord" }}
+{{- if eq . "rootcoord" }}{{ $port = include "milvus-coord.mixcoordPort" $.root }}{{ end }}
+{{- end }}
+{{- $out = append $out (dict "role" . "section" $r.configKey "port" (int $port)) }}
+{{- end }}
+{{- toJson (dict "ports" $out) }}
+{{- end }}
+
+{{/*
+milvus-coord.stopSections: the config sections whose gracefulStopTimeout bounds a
+component's stop, in the order Milvus stops them: 2.6 mixcoord reads
+rootCoord's alone; a 2.4/2.5 mixture stops its three coordinators one after
+another, each within its own (internal/coord Workload.StopSections).
+Takes (dict "root" $ "c" $component); a JSON list.
+*/}}
+{{- define "milvus-coord.stopSections" -}}
+{{- $roles := include "milvus-coord.roles" .root | fromJson }}
+{{- $out := list }}
+{{- if and (eq .c.role "mixcoord") (include "milvus-coord.mixcoordOnly" .root) }}
+{{- $out = list "rootCoord" }}
+{{- else }}
+{{- range .c.roles }}{{ $out = append $out (index $roles .).configKey }}{{ end }}
+{{- end }}
+{{- toJson $out }}
+{{- end }}
+
+{{/*
+milvus-coord.terminationGracePeriod: what a pod needs to stop: every timeout of
+its stopSections (milvus.gracefulStopTimeout each) plus 30 s for the process to
+exit (internal/coord StopMargin), so the kubelet never kills a coordinator
+before it revoked its session.
+Takes (dict "root" $ "c" $component).
+*/}}
+{{- define "milvus-coord.terminationGracePeriod" -}}
+{{- $n := len (include "milvus-coord.stopSections" . | fromJsonArray) }}
+{{- add (mul (int .root.Values.milvus.gracefulStopTimeout) $n) 30 }}
 {{- end }}
 
 {{/*
@@ -220,9 +326,11 @@ value for valuescheck).
 
 {{/*
 milvus-coord.userConfigJSON: the user.yaml one component reads, as JSON. It carries
-what every coordinator needs (etcd, object storage, message queue, session TTL,
-graceful stop) and, for each role the component runs, its gRPC port and
-`<role>.enableActiveStandby`, the key Milvus actually reads. extraConfigFiles and
+what every coordinator needs (etcd, object storage, message queue, session TTL)
+and, for each role the component runs, `<role>.enableActiveStandby` (on 2.6 also
+mixCoord's, which 2.6.0 to 2.6.7 read first), the gRPC port it listens on and
+`<role>.gracefulStopTimeout` of the roles whose timeout bounds its stop (the
+coordinators do not read common.gracefulStopTimeout). extraConfigFiles and
 milvus.extraConfig are merged over it, in that order.
 Takes (dict "root" $ "c" $component).
 */}}
@@ -244,8 +352,7 @@ Takes (dict "root" $ "c" $component).
     "region" $v.externalS3.region
     "useVirtualHost" $v.externalS3.useVirtualHost)
   "common" (dict
-    "session" (dict "ttl" $v.milvus.session.ttl)
-    "gracefulStopTimeout" $v.milvus.gracefulStopTimeout) }}
+    "session" (dict "ttl" $v.milvus.session.ttl)) }}
 {{- if $v.externalKafka.enabled }}
 {{- $_ := set $cfg "mq" (dict "type" "kafka") }}
 {{- $_ := set $cfg "kafka" (dict
@@ -264,10 +371,16 @@ Takes (dict "root" $ "c" $component).
     "authPlugin" $v.externalPulsar.authPlugin) }}
 {{- end }}
 {{- range .c.roles }}
-{{- $r := index $roles . }}
-{{- $_ := set $cfg $r.configKey (dict
-    "port" (index $v $r.block).service.port
-    "enableActiveStandby" $block.activeStandby.enabled) }}
+{{- $_ := set $cfg (index $roles .).configKey (dict "enableActiveStandby" $block.activeStandby.enabled) }}
+{{- end }}
+{{- if and (eq .c.role "mixcoord") (include "milvus-coord.mixcoordOnly" .root) }}
+{{- $_ := set $cfg "mixCoord" (dict "enableActiveStandby" $block.activeStandby.enabled) }}
+{{- end }}
+{{- range (include "milvus-coord.ports" . | fromJson).ports }}
+{{- $_ := set (index $cfg .section) "port" .port }}
+{{- end }}
+{{- range include "milvus-coord.stopSections" . | fromJsonArray }}
+{{- $_ := set (index $cfg .) "gracefulStopTimeout" $v.milvus.gracefulStopTimeout }}
 {{- end }}
 {{- include "milvus-coord.deepMerge" (dict "dst" $cfg "src" (include "milvus-coord.extraConfigFile" .root | fromJson)) }}
 {{- include "milvus-coord.deepMerge" (dict "dst" $cfg "src" $v.milvus.extraConfig) }}
@@ -285,7 +398,7 @@ Takes (dict "root" $ "c" $component).
 {{- define "milvus-coord.strategy" -}}
 {{- $block := index .root.Values .c.key }}
 {{- $user := $block.strategy | default dict }}
-{{- if and $block.activeStandby.enabled (ne ($user.type | default "RollingUpdate") "Recreate") }}
+{{- if and (include "milvus-coord.ha" .) (ne ($user.type | default "RollingUpdate") "Recreate") }}
 {{- $rolling := dict "maxSurge" 1 "maxUnavailable" 0 }}
 {{- include "milvus-coord.deepMerge" (dict "dst" $rolling "src" ($user.rollingUpdate | default dict)) }}
 {{- toYaml (dict "type" "RollingUpdate" "rollingUpdate" $rolling) }}

@@ -96,13 +96,13 @@ start() {
 
 grace() {
   case $1 in
-    rootcoord-1) echo 330 ;;
-    rootcoord-2) echo 330 ;;
-    rootcoord-3) echo 330 ;;
-    querycoord-1) echo 330 ;;
-    querycoord-2) echo 330 ;;
-    datacoord-1) echo 330 ;;
-    datacoord-2) echo 330 ;;
+    rootcoord-1) echo 60 ;;
+    rootcoord-2) echo 60 ;;
+    rootcoord-3) echo 60 ;;
+    querycoord-1) echo 60 ;;
+    querycoord-2) echo 60 ;;
+    datacoord-1) echo 60 ;;
+    datacoord-2) echo 60 ;;
     *) echo "unknown replica $1 (one of: ${replicas[*]})" >&2; exit 2 ;;
   esac
 }

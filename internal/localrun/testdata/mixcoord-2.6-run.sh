@@ -55,6 +55,7 @@ start() {
     ROOT_COORD_ENABLE_ACTIVE_STANDBY='true' \
     QUERY_COORD_ENABLE_ACTIVE_STANDBY='true' \
     DATA_COORD_ENABLE_ACTIVE_STANDBY='true' \
+    MIX_COORD_ENABLE_ACTIVE_STANDBY='true' \
     MINIO_ACCESS_KEY_ID="$MINIO_ACCESS_KEY_ID" \
     MINIO_SECRET_ACCESS_KEY="$MINIO_SECRET_ACCESS_KEY" \
     "$milvus" 'run' 'mixcoord'
@@ -63,6 +64,7 @@ start() {
     ROOT_COORD_ENABLE_ACTIVE_STANDBY='true' \
     QUERY_COORD_ENABLE_ACTIVE_STANDBY='true' \
     DATA_COORD_ENABLE_ACTIVE_STANDBY='true' \
+    MIX_COORD_ENABLE_ACTIVE_STANDBY='true' \
     MINIO_ACCESS_KEY_ID="$MINIO_ACCESS_KEY_ID" \
     MINIO_SECRET_ACCESS_KEY="$MINIO_SECRET_ACCESS_KEY" \
     "$milvus" 'run' 'mixcoord'
@@ -71,6 +73,7 @@ start() {
     ROOT_COORD_ENABLE_ACTIVE_STANDBY='true' \
     QUERY_COORD_ENABLE_ACTIVE_STANDBY='true' \
     DATA_COORD_ENABLE_ACTIVE_STANDBY='true' \
+    MIX_COORD_ENABLE_ACTIVE_STANDBY='true' \
     MINIO_ACCESS_KEY_ID="$MINIO_ACCESS_KEY_ID" \
     MINIO_SECRET_ACCESS_KEY="$MINIO_SECRET_ACCESS_KEY" \
     "$milvus" 'run' 'mixcoord'
@@ -78,9 +81,9 @@ start() {
 
 grace() {
   case $1 in
-    mixcoord-1) echo 330 ;;
-    mixcoord-2) echo 330 ;;
-    mixcoord-3) echo 330 ;;
+    mixcoord-1) echo 60 ;;
+    mixcoord-2) echo 60 ;;
+    mixcoord-3) echo 60 ;;
     *) echo "unknown replica $1 (one of: ${replicas[*]})" >&2; exit 2 ;;
   esac
 }
