@@ -38,7 +38,9 @@ type Violation struct {
 // All returns every rule, sorted by ID.
 func All() []Rule {
 	all := []Rule{
+		clusterSettingsDiffer,
 		coordinatorsIncomplete,
+		extraConfigCredentials,
 		extraConfigContradicts,
 		extraConfigIgnored,
 		extraEnvOverrides,
@@ -47,13 +49,16 @@ func All() []Rule {
 		haRolloutStrategy,
 		haSpread,
 		indexCoordinatorRemoved,
+		kafkaSASLIncomplete,
 		messageQueue,
 		milvusConfigDuplicateKey,
 		milvusVersionCoordinators,
 		milvusVersionUnknown,
 		mixcoordExclusive,
 		nonHARollingUpdate,
+		pulsarAuthParamsForm,
 		sessionTTLRange,
+		streamingServiceEnv,
 	}
 	slices.SortFunc(all, func(a, b Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return all
