@@ -40,7 +40,7 @@ func TestKafkaSASLIncomplete(t *testing.T) {
 		{
 			name:    "the user name from extraConfig, the password from nowhere",
 			overlay: kafka + "milvus: {extraConfig: {kafka: {saslUsername: u}}}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmixCoordinator: {enabled: true}\nrootCoordinator: {enabled: false}",
-			want: []want{{Subject: "mixCoordinator", At: path("milvus.extraConfig.kafka.saslUsername"), Msg: "milvus.extraConfig.kafka.saslUsername sets the Kafka SASL user name"}},
+			want:    []want{{Subject: "mixCoordinator", At: path("milvus.extraConfig.kafka.saslUsername"), Msg: "milvus.extraConfig.kafka.saslUsername sets the Kafka SASL user name"}},
 		},
 		{
 			name:    "the password from one block's extraEnv: the other coordinators panic",
