@@ -46,6 +46,14 @@ var clusterSettingsDiffer = Rule{
 					at = bw.Self()
 				}
 				fix := fmt.Sprintf("remove %s, so that %s reads the value every coordinator reads", settingWhere(blame), bw.Name)
+				if block, _, ok := strings.Cut(blame.At.Path, ".extraEnv["); ok && blame.At.Object == "" {
+					fix = fmt.Sprintf("remove %s from %s.extraEnv and set it for every coordinator", blame.Key, block)
+					if key != coord.StreamingEnv {
+						fix += fmt.Sprintf(" in milvus.extraConfig (%s: %s)", key, blame.Value)
+					} else {
+						fix += " with milvus.streaming.enabled"
+					}
+				}
 				if blame.Derived || blame.Where == "" {
 					fix = fmt.Sprintf("set %s for every coordinator alike (milvus.extraConfig, or the chart's value for it), not in one block", key)
 				}

@@ -19,7 +19,7 @@ func TestClusterSettingsDiffer(t *testing.T) {
 			overlay: "queryCoordinator: {extraEnv: [{name: MSG_CHANNEL_CHAN_NAME_PREFIX_CLUSTER, value: prod}]}",
 			want: []want{{Subject: "msgchannelchannameprefixcluster", At: path("queryCoordinator.extraEnv[0].name"),
 				Msg: `queryCoordinator reads msgChannel.chanNamePrefix.cluster as "prod" (queryCoordinator.extraEnv[0].name MSG_CHANNEL_CHAN_NAME_PREFIX_CLUSTER) but rootCoordinator reads unset (Milvus' default): ` + split,
-				Fix: "remove queryCoordinator.extraEnv[0].name MSG_CHANNEL_CHAN_NAME_PREFIX_CLUSTER, so that queryCoordinator reads the value every coordinator reads"}},
+				Fix: "remove MSG_CHANNEL_CHAN_NAME_PREFIX_CLUSTER from queryCoordinator.extraEnv and set it for every coordinator in milvus.extraConfig (msgChannel.chanNamePrefix.cluster: prod)"}},
 		},
 		{
 			name:    "the first block is the odd one: blame it, not the others",

@@ -407,3 +407,36 @@ as a JSON list of {"name", "secret", "dir"}; empty when there is none.
 {{- end }}
 {{- toJson $out }}
 {{- end }}
+
+{{/*
+milvus-coord.normalizedKeys: every scalar key of a Milvus config mapping, as
+Milvus matches keys (lower-case, a leading "milvus." dropped, "_", "." and
+"/" removed), added to the dict .out. Takes (dict "m" $mapping "prefix" "" "out" $dict).
+*/}}
+{{- define "milvus-coord.normalizedKeys" -}}
+{{- $out := .out }}
+{{- range $k, $v := .m }}
+{{- $key := ternary $k (printf "%s.%s" $.prefix $k) (eq $.prefix "") }}
+{{- if kindIs "map" $v }}
+{{- include "milvus-coord.normalizedKeys" (dict "m" $v "prefix" $key "out" $out) }}
+{{- else }}
+{{- $_ := set $out (regexReplaceAll "[_./]" (trimPrefix "milvus." (lower $key)) "") true }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+milvus-coord.credentialKeys: the Milvus config keys that hold secrets (the
+table is internal/coord/credentials.go; a chart test keeps the two equal),
+normalised, each with the values that take it from a Secret ("" for none), as JSON.
+*/}}
+{{- define "milvus-coord.credentialKeys" -}}
+{"minioaccesskeyid": {"key": "minio.accessKeyID", "values": "externalS3.accessKey", "secret": "externalS3.existingSecret"},
+ "miniosecretaccesskey": {"key": "minio.secretAccessKey", "values": "externalS3.secretKey", "secret": "externalS3.existingSecret"},
+ "miniogcpcredentialjson": {"key": "minio.gcpCredentialJSON", "values": "", "secret": ""},
+ "etcdauthpassword": {"key": "etcd.auth.password", "values": "externalEtcd.auth.password", "secret": "externalEtcd.auth.existingSecret"},
+ "kafkasaslpassword": {"key": "kafka.saslPassword", "values": "externalKafka.sasl.password", "secret": "externalKafka.existingSecret"},
+ "kafkassltlskeypassword": {"key": "kafka.ssl.tlsKeyPassword", "values": "", "secret": ""},
+ "pulsarauthparams": {"key": "pulsar.authParams", "values": "externalPulsar.authParams", "secret": "externalPulsar.existingSecret"},
+ "commonsecuritydefaultrootpassword": {"key": "common.security.defaultRootPassword", "values": "", "secret": ""}}
+{{- end }}
