@@ -429,6 +429,17 @@ func TestNotes(t *testing.T) {
 	assert.Contains(t, notes, "- querycoord: 1 replica(s), single (no standby)")
 	assert.Contains(t, notes, "up to\n    20 s (common.session.ttl)")
 	assert.Contains(t, notes, "etcdctl get prod/meta/session/<role>")
+	// Every HA pod logs "enter STANDBY mode": the notes must not call that a standby's sign.
+	assert.Contains(t, notes, `Every HA pod logs "enter STANDBY mode", the ACTIVE one too`)
+	assert.Contains(t, notes, `"quit STANDBY mode, this node will become ACTIVE"`)
+	assert.NotContains(t, notes, `A STANDBY pod logs "enter STANDBY mode"`)
+	assert.Contains(t, notes, "(rootcoord, querycoord, datacoord)")
+
+	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte("image: {all: {tag: v2.6.3}}\n" +
+		"rootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmixCoordinator: {enabled: true}\n")},
+		check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Rendered)
+	assert.Contains(t, res.Rendered.Notes, "(mixcoord; the active one also writes rootcoord, querycoord, datacoord)", "2.6 keys")
 }
 
 // envByName is the env of a Deployment's Milvus container, by name.

@@ -270,3 +270,39 @@ func tmpfsOf(svc types.ServiceConfig) map[string]int64 {
 	}
 	return out
 }
+
+// TestComposeMergesIntoMilvus merges the compose form into a Milvus compose
+// file as `docker compose -f milvus.yaml -f coordinators.yaml` does: one
+// project, Milvus' services and every coordinator replica on Milvus' default
+// network, the project named by the coordinators' file.
+func TestComposeMergesIntoMilvus(t *testing.T) {
+	ch := loadChart(t)
+	res := ch.Check(nil, check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Objects)
+	coordinators, err := render.Compose(res.Objects, "coord")
+	require.NoError(t, err)
+	milvus, err := os.ReadFile(filepath.Join("testdata", "compose-base", "milvus.yaml"))
+	require.NoError(t, err)
+	project, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir: t.TempDir(),
+		ConfigFiles: []types.ConfigFile{
+			{Filename: "milvus.yaml", Content: milvus},
+			{Filename: "coordinators.yaml", Content: coordinators},
+		},
+		Environment: types.Mapping{"MINIO_ACCESS_KEY_ID": "a", "MINIO_SECRET_ACCESS_KEY": "b"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "coord", project.Name)
+	assert.Equal(t, "milvus", project.Networks["default"].Name)
+	for _, name := range []string{"etcd", "minio", "pulsar", "rootcoord-1", "rootcoord-2", "querycoord-1", "datacoord-2"} {
+		svc, ok := project.Services[name]
+		require.True(t, ok, name)
+		assert.Contains(t, svc.Networks, "default", name)
+	}
+	// The chart's default addresses are the container names of Milvus' file.
+	root := project.Services["rootcoord-1"]
+	assert.Equal(t, "milvus-etcd:2379", *root.Environment["ETCD_ENDPOINTS"])
+	assert.Equal(t, project.Services["etcd"].ContainerName, "milvus-etcd")
+	assert.Equal(t, project.Services["minio"].ContainerName, *root.Environment["MINIO_ADDRESS"])
+	assert.Equal(t, project.Services["pulsar"].ContainerName, *root.Environment["PULSAR_ADDRESS"])
+}
