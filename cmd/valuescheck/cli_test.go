@@ -166,6 +166,7 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-pulsar-auth-params-form", args: []string{v("pulsar-auth-params-form-json.yaml")}, code: 1},
 		{name: "rule-cluster-settings-differ", args: []string{v("cluster-settings-differ-channel-prefix.yaml")}, code: 1},
 		{name: "rule-streaming-service-env", args: []string{v("streaming-service-env-2-4.yaml")}, code: 1},
+		{name: "rule-etcd-auth-incomplete", args: []string{v("etcd-auth-incomplete-no-password.yaml")}, code: 1},
 		{name: "rule-session-ttl-range", args: []string{v("session-ttl-too-short.yaml")}},
 		{name: "rule-session-ttl-range-strict", args: []string{"--strict", v("session-ttl-too-short.yaml")}, code: 1},
 		// Render findings point at the template (the chart's `fail`, or the

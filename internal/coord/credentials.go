@@ -47,6 +47,9 @@ const (
 	KafkaSASLUserKey    = "kafka.saslUsername"
 	KafkaSASLPassKey    = "kafka.saslPassword"
 	PulsarAuthParamsKey = "pulsar.authParams"
+	EtcdAuthKey         = "etcd.auth.enabled"
+	EtcdAuthUserKey     = "etcd.auth.userName"
+	EtcdAuthPassKey     = "etcd.auth.password"
 	// StreamingEnv is Milvus 2.5's switch of the streaming service, read
 	// from the environment alone (internal/util/streamingutil/env.go:
 	// os.Getenv(...) == "1"); no config key maps to it.

@@ -160,6 +160,16 @@ func chartConfig(vals map[string]any) func(*Config) {
 				At: Source{Path: "externalKafka.sasl.username"}, Derived: true})
 		}
 	}
+	etcd, _ := mapAt(vals, "externalEtcd")
+	auth, _ := mapAt(etcd, "auth")
+	if on, ok := boolAt(auth, "enabled"); ok && on {
+		settings = append(settings, Setting{Key: EtcdAuthKey, Value: "true", Where: "externalEtcd.auth.enabled",
+			At: Source{Path: "externalEtcd.auth.enabled"}, Derived: true})
+		if user, ok := stringAt(auth, "userName"); ok {
+			settings = append(settings, Setting{Key: EtcdAuthUserKey, Value: user, Where: "externalEtcd.auth.userName",
+				At: Source{Path: "externalEtcd.auth.userName"}, Derived: true})
+		}
+	}
 	files, _ := mapAt(vals, "extraConfigFiles")
 	if text, ok := files["user.yaml"].(string); ok && text != "" {
 		var parsed map[string]any

@@ -40,6 +40,7 @@ func All() []Rule {
 	all := []Rule{
 		clusterSettingsDiffer,
 		coordinatorsIncomplete,
+		etcdAuthIncomplete,
 		extraConfigCredentials,
 		extraConfigContradicts,
 		extraConfigIgnored,

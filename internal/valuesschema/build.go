@@ -113,7 +113,7 @@ func Build(defaults map[string]any) *Schema {
 				"existingSecret": str("An existing Secret with key etcdpassword; the chart then makes none for etcd."),
 			}),
 			"tls": object("etcd over TLS (etcd.ssl.*); must match the rest of the cluster.", map[string]*Schema{
-				"secretName": str("An existing Secret with keys tls.crt, tls.key and ca.crt, mounted at /milvus/tls/etcd/; empty for plain connections."),
+				"secretName": secretName("An existing Secret with keys tls.crt, tls.key and ca.crt, mounted at /milvus/tls/etcd/; empty for plain connections."),
 				"minVersion": enum("etcd.ssl.tlsMinVersion.", "1.0", "1.1", "1.2", "1.3"),
 			}),
 		}),
@@ -133,7 +133,7 @@ func Build(defaults map[string]any) *Schema {
 			"secretKey":      str("Secret key, stored in a chart-made Secret. Ignored when existingSecret is set."),
 			"existingSecret": str("An existing Secret with keys accesskey and secretkey; the chart then makes none for S3."),
 			"tls": object("Object storage TLS.", map[string]*Schema{
-				"caSecretName": str("An existing Secret with key ca.crt, mounted at /milvus/tls/s3/ca.crt (minio.ssl.tlsCACert); empty for the system CAs."),
+				"caSecretName": secretName("An existing Secret with key ca.crt, mounted at /milvus/tls/s3/ca.crt (minio.ssl.tlsCACert); empty for the system CAs."),
 			}),
 		}),
 		"externalPulsar": object("Pulsar as the message queue.", map[string]*Schema{
@@ -258,7 +258,8 @@ func ruleEntries() []*Schema {
 	out = append(out,
 		entry("coordinators-incomplete", "all", someCoordinator()),
 		entry("message-queue", "queue", oneMessageQueue()),
-		entry("message-queue", "kafka-brokers", kafkaBrokers()))
+		entry("message-queue", "kafka-brokers", kafkaBrokers()),
+		entry("etcd-auth-incomplete", "etcd-auth@externalEtcd.auth.enabled", etcdAuthComplete()))
 	return out
 }
 
@@ -326,6 +327,25 @@ func kafkaBrokers() *Schema {
 	}
 }
 
+// etcdAuthComplete: etcd authentication needs a user name and a password
+// (its own, or an existing Secret's).
+func etcdAuthComplete() *Schema {
+	auth := func(props map[string]*Schema, required ...string) *Schema {
+		return &Schema{Properties: map[string]*Schema{"externalEtcd": {Properties: map[string]*Schema{
+			"auth": {Properties: props, Required: required}}}}}
+	}
+	return &Schema{
+		If: auth(map[string]*Schema{"enabled": {Const: true}}, "enabled"),
+		Then: &Schema{AllOf: []*Schema{
+			auth(map[string]*Schema{"userName": {MinLength: ptr(1)}}),
+			{AnyOf: []*Schema{
+				auth(map[string]*Schema{"password": {MinLength: ptr(1)}}),
+				auth(map[string]*Schema{"existingSecret": {MinLength: ptr(1)}}),
+			}},
+		}},
+	}
+}
+
 // oneMessageQueue: exactly one of Pulsar and Kafka.
 func oneMessageQueue() *Schema {
 	pulsar := func(enabled bool) *Schema {
@@ -382,6 +402,13 @@ func str(description string) *Schema { return &Schema{Description: description, 
 // dnsLabel is a string that can prefix Kubernetes object names and label values.
 func dnsLabel(description string) *Schema {
 	return &Schema{Description: description, Type: "string", Pattern: `^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$`}
+}
+
+// secretName is the name of a Secret (a DNS subdomain) or empty: it becomes a
+// volume's secretName, and a compose file's interpolation message.
+func secretName(description string) *Schema {
+	return &Schema{Description: description, Type: "string",
+		Pattern: `^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$`}
 }
 
 func nonEmpty(description string) *Schema {
