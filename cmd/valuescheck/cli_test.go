@@ -165,6 +165,12 @@ func cliCases(t *testing.T) []cliCase {
 		{name: "rule-mixcoord-always-standby", args: []string{v("mixcoord-always-standby-2-6-8.yaml")}},
 		{name: "rule-graceful-stop-timeout", args: []string{v("graceful-stop-timeout-at-grpc.yaml")}},
 		{name: "rule-non-ha-rolling-update", args: []string{v("non-ha-rolling-update.yaml")}, code: 1},
+		{name: "rule-extra-config-credentials", args: []string{v("extra-config-credentials-s3-secret-key.yaml")}, code: 1},
+		{name: "rule-kafka-sasl-incomplete", args: []string{v("kafka-sasl-incomplete-no-password.yaml")}, code: 1},
+		{name: "rule-pulsar-auth-params-form", args: []string{v("pulsar-auth-params-form-json.yaml")}, code: 1},
+		{name: "rule-cluster-settings-differ", args: []string{v("cluster-settings-differ-channel-prefix.yaml")}, code: 1},
+		{name: "rule-streaming-service-env", args: []string{v("streaming-service-env-2-4.yaml")}, code: 1},
+		{name: "rule-etcd-auth-incomplete", args: []string{v("etcd-auth-incomplete-no-password.yaml")}, code: 1},
 		{name: "rule-session-ttl-range", args: []string{v("session-ttl-too-short.yaml")}},
 		{name: "rule-session-ttl-range-strict", args: []string{"--strict", v("session-ttl-too-short.yaml")}, code: 1},
 		// Render findings point at the template (the chart's `fail`, or the

@@ -182,14 +182,22 @@ func ConfigString(v any) string {
 func (c *Config) Settings() []Setting {
 	var out []Setting
 	for _, l := range append(c.Files[:len(c.Files):len(c.Files)], c.Env) {
-		keys := make([]string, 0, len(l.settings))
-		for k := range l.settings {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			out = append(out, l.settings[k]...)
-		}
+		out = append(out, l.Settings()...)
+	}
+	return out
+}
+
+// Settings returns the layer's settings, by normalised key, each key's in the
+// order they were set.
+func (l *Layer) Settings() []Setting {
+	keys := make([]string, 0, len(l.settings))
+	for k := range l.settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []Setting
+	for _, k := range keys {
+		out = append(out, l.settings[k]...)
 	}
 	return out
 }

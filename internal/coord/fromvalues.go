@@ -42,6 +42,7 @@ func FromValues(vals map[string]any) *Model {
 	}
 	m.Queue = queueFromValues(vals)
 	base := chartConfig(vals)
+	env := chartEnv(vals)
 	for _, b := range chartBlocks {
 		block, ok := vals[b.key].(map[string]any)
 		if !ok {
@@ -61,12 +62,12 @@ func FromValues(vals map[string]any) *Model {
 			m.Absent = append(m.Absent, Absent{Key: b.key, Role: role, Enabled: Source{Path: b.key + ".enabled"}})
 			continue
 		}
-		m.Workloads = append(m.Workloads, workloadFromValues(vals, b.key, b.roles, block, base, m.Version))
+		m.Workloads = append(m.Workloads, workloadFromValues(vals, b.key, b.roles, block, base, env, m.Version))
 	}
 	return m
 }
 
-func workloadFromValues(vals map[string]any, key string, roles []Role, block map[string]any, base func(*Config), version Fact[Version]) *Workload {
+func workloadFromValues(vals map[string]any, key string, roles []Role, block map[string]any, base func(*Config), env []Setting, version Fact[Version]) *Workload {
 	at := func(p string) Source { return Source{Path: key + "." + p} }
 	w := &Workload{Name: key, Block: key, Process: Single, Roles: roles, Config: NewConfig()}
 	if key == MixcoordValuesKey {
@@ -121,6 +122,9 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 			w.Config.Env.Set(Setting{Key: name, Value: ConfigString(declared),
 				Where: fmt.Sprintf("env %s (the chart sets it from %s.activeStandby.enabled)", name, key), At: w.Declared.At, Derived: true})
 		}
+	}
+	for _, e := range env {
+		w.Config.Env.Set(e)
 	}
 	if extra, ok := listAt(block, "extraEnv"); ok {
 		for i, item := range extra {
@@ -178,6 +182,29 @@ func chartConfig(vals map[string]any) func(*Config) {
 	if ttl, ok := intAt(session, "ttl"); ok && session["ttl"] != nil {
 		settings = append(settings, Setting{Key: SessionTTLKey, Value: itoa(ttl), Where: "milvus.session.ttl",
 			At: Source{Path: "milvus.session.ttl"}, Derived: true})
+	}
+	if q := queueFromValues(vals); q.Known {
+		mq, at := "pulsar", Source{Path: "externalPulsar.enabled"}
+		if q.Value.Kafka {
+			mq, at = "kafka", Source{Path: "externalKafka.enabled"}
+		}
+		settings = append(settings, Setting{Key: MQTypeKey, Value: mq, Where: at.Path, At: at, Derived: true})
+		kafka, _ := mapAt(vals, "externalKafka")
+		sasl, _ := mapAt(kafka, "sasl")
+		if user, ok := stringAt(sasl, "username"); ok && q.Value.Kafka {
+			settings = append(settings, Setting{Key: KafkaSASLUserKey, Value: user, Where: "externalKafka.sasl.username",
+				At: Source{Path: "externalKafka.sasl.username"}, Derived: true})
+		}
+	}
+	etcd, _ := mapAt(vals, "externalEtcd")
+	auth, _ := mapAt(etcd, "auth")
+	if on, ok := boolAt(auth, "enabled"); ok && on {
+		settings = append(settings, Setting{Key: EtcdAuthKey, Value: "true", Where: "externalEtcd.auth.enabled",
+			At: Source{Path: "externalEtcd.auth.enabled"}, Derived: true})
+		if user, ok := stringAt(auth, "userName"); ok {
+			settings = append(settings, Setting{Key: EtcdAuthUserKey, Value: user, Where: "externalEtcd.auth.userName",
+				At: Source{Path: "externalEtcd.auth.userName"}, Derived: true})
+		}
 	}
 	files, _ := mapAt(vals, "extraConfigFiles")
 	if text, ok := files["user.yaml"].(string); ok && text != "" {
@@ -378,4 +405,63 @@ func queueFromValues(vals map[string]any) Fact[MessageQueue] {
 	q := MessageQueue{Pulsar: p, Kafka: k, KafkaBrokers: brokers, PulsarAt: Source{Path: "externalPulsar.enabled"},
 		KafkaAt: Source{Path: "externalKafka.enabled"}, BrokersAt: Source{Path: "externalKafka.brokerList"}}
 	return Known(q, q.PulsarAt)
+}
+
+// chartEnv is the env the chart sets on every coordinator besides the
+// active-standby switches: the credentials from its Secret (or the user's
+// existingSecret) and the streaming switch. A secret the chart stores itself
+// keeps its value here, for rules that judge its form; one from an existing
+// Secret is unknown.
+func chartEnv(vals map[string]any) []Setting {
+	var out []Setting
+	add := func(c Credential, value string, unknown bool, from string) {
+		out = append(out, Setting{Key: c.Env(), Value: value, Unknown: unknown, Derived: true,
+			Where: from, At: Source{Path: from}})
+	}
+	credential := func(key string) Credential { c, _ := CredentialFor(NormalizeKey(key)); return c }
+	s3, _ := mapAt(vals, "externalS3")
+	if iam, ok := boolAt(s3, "useIAM"); ok && !iam {
+		secret, _ := stringAt(s3, "existingSecret")
+		for _, k := range []struct{ key, value string }{{"minio.accessKeyID", "accessKey"}, {"minio.secretAccessKey", "secretKey"}} {
+			value, _ := stringAt(s3, k.value)
+			from := "externalS3." + k.value
+			if secret != "" {
+				from = "externalS3.existingSecret"
+			}
+			add(credential(k.key), value, secret != "", from)
+		}
+	}
+	secretEnv := func(key string, on bool, value, valuePath, secret, secretPath string) {
+		switch {
+		case !on:
+		case secret != "":
+			add(credential(key), "", true, secretPath)
+		case value != "":
+			add(credential(key), value, false, valuePath)
+		}
+	}
+	pulsar, _ := mapAt(vals, "externalPulsar")
+	pulsarOn, _ := boolAt(pulsar, "enabled")
+	params, _ := stringAt(pulsar, "authParams")
+	pulsarSecret, _ := stringAt(pulsar, "existingSecret")
+	secretEnv(PulsarAuthParamsKey, pulsarOn, params, "externalPulsar.authParams", pulsarSecret, "externalPulsar.existingSecret")
+	kafka, _ := mapAt(vals, "externalKafka")
+	kafkaOn, _ := boolAt(kafka, "enabled")
+	sasl, _ := mapAt(kafka, "sasl")
+	password, _ := stringAt(sasl, "password")
+	kafkaSecret, _ := stringAt(kafka, "existingSecret")
+	secretEnv(KafkaSASLPassKey, kafkaOn, password, "externalKafka.sasl.password", kafkaSecret, "externalKafka.existingSecret")
+	etcd, _ := mapAt(vals, "externalEtcd")
+	auth, _ := mapAt(etcd, "auth")
+	authOn, _ := boolAt(auth, "enabled")
+	etcdPassword, _ := stringAt(auth, "password")
+	etcdSecret, _ := stringAt(auth, "existingSecret")
+	secretEnv("etcd.auth.password", authOn, etcdPassword, "externalEtcd.auth.password", etcdSecret, "externalEtcd.auth.existingSecret")
+	milvus, _ := mapAt(vals, "milvus")
+	streaming, _ := mapAt(milvus, "streaming")
+	if on, ok := boolAt(streaming, "enabled"); ok && on {
+		out = append(out, Setting{Key: StreamingEnv, Value: "1", Derived: true, Where: "milvus.streaming.enabled",
+			At: Source{Path: "milvus.streaming.enabled"}})
+	}
+	return out
 }

@@ -133,3 +133,11 @@ func (v Version) ShippedRootCoordPort() int {
 	}
 	return RootCoord.DefaultPort
 }
+
+// ReadsStreamingEnv reports whether the release reads MILVUS_STREAMING_SERVICE_ENABLED:
+// 2.5 does; 2.4 has no streaming service, and 2.6 sets the variable itself at
+// start ("after 2.6.0, we enable streaming service by default", cmd/main.go).
+func (v Version) ReadsStreamingEnv() bool { return v.AtLeast(2, 5, 0) && !v.AtLeast(2, 6, 0) }
+
+// HasStreamingService reports whether the release has a streaming service at all.
+func (v Version) HasStreamingService() bool { return v.AtLeast(2, 5, 0) }

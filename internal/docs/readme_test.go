@@ -74,7 +74,8 @@ var readmeCommands = map[string]expect{
 	"helm template release-name ./charts/milvus-coord -f examples/production-ha.yaml":                                         {covered: "tests/helm (TestRenderIdenticalToHelmTemplate) runs the pinned Helm and compares its output with valuescheck render, byte for byte"},
 	"valuescheck render --release milvus-coord --namespace milvus -f examples/overlays/base.yaml examples/overlays/prod.yaml": {exit: 0},
 	"valuescheck render --output-dir rendered examples/dev.yaml":                                                              {exit: 0},
-	"valuescheck render --format compose examples/dev.yaml":                                                                   {exit: 0},
+	"valuescheck render --format compose examples/dev.yaml > coordinators.yaml":                                               {exit: 0},
+	"docker compose -f milvus.yaml -f coordinators.yaml up -d":                                                                {covered: "needs Docker; tests/chart (TestComposeMergesIntoMilvus) merges the two files with compose-go, the loader docker compose uses, and TestComposeLoadsVerbatim loads every scenario and example"},
 
 	// Rules.
 	"valuescheck rules": {exit: 0},
@@ -82,7 +83,8 @@ var readmeCommands = map[string]expect{
 	// Troubleshooting.
 	"etcdctl get --prefix by-dev/meta/session/ --keys-only": {covered: "needs a running Milvus, whose coordinators write these session keys; the chart's NOTES.txt prints the same commands with the release's root path"},
 	"etcdctl get by-dev/meta/session/rootcoord":             {covered: "needs a running Milvus, as above"},
-	`kubectl logs -l app.kubernetes.io/instance=milvus-coord,app.kubernetes.io/component=rootcoord --prefix --tail=-1 | grep "enter STANDBY mode"`: {covered: "needs a running Milvus; the labels are the chart's selector labels (milvus-coord.selectorLabels) for the release milvus-coord installed above"},
+	"etcdctl get by-dev/meta/session/mixcoord":              {covered: "needs a running Milvus 2.6, as above"},
+	`kubectl logs -l app.kubernetes.io/instance=milvus-coord,app.kubernetes.io/component=rootcoord --prefix --tail=-1 | grep "quit STANDBY mode"`: {covered: "needs a running Milvus; the labels are the chart's selector labels (milvus-coord.selectorLabels) for the release milvus-coord installed above"},
 
 	// Development.
 	"make help": {exit: 0},

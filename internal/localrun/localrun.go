@@ -116,7 +116,7 @@ func Build(objs []render.Object) ([]File, error) {
 		if len(d.Spec.Template.Spec.Containers) == 0 {
 			return nil, fmt.Errorf("Deployment %s has no container", d.Name)
 		}
-		if err := render.NotCarried(d, "the local output"); err != nil {
+		if err := render.NotCarried(d, "the local output", false); err != nil {
 			return nil, err
 		}
 		c := d.Spec.Template.Spec.Containers[0]

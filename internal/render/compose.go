@@ -38,14 +38,17 @@ type composeService struct {
 	CapAdd          []string             `json:"cap_add,omitempty"`
 	CapDrop         []string             `json:"cap_drop,omitempty"`
 	SecurityOpt     []string             `json:"security_opt,omitempty"`
-	Volumes         []composeTmpfs       `json:"volumes,omitempty"`
+	Volumes         []composeVolume      `json:"volumes,omitempty"`
 }
 
-// composeTmpfs is a tmpfs mount, the compose form of an emptyDir mount.
-type composeTmpfs struct {
-	Type   string            `json:"type"`
-	Target string            `json:"target"`
-	Tmpfs  *composeTmpfsSize `json:"tmpfs,omitempty"`
+// composeVolume is a tmpfs mount, the compose form of an emptyDir mount, or a
+// read-only bind mount, the compose form of a Secret volume.
+type composeVolume struct {
+	Type     string            `json:"type"`
+	Source   string            `json:"source,omitempty"`
+	Target   string            `json:"target"`
+	ReadOnly bool              `json:"read_only,omitempty"`
+	Tmpfs    *composeTmpfsSize `json:"tmpfs,omitempty"`
 }
 
 type composeTmpfsSize struct {
@@ -105,7 +108,7 @@ func Compose(objs []Object, project string) ([]byte, error) {
 		if _, ok := componentBlocks[role]; !ok || len(d.Spec.Template.Spec.Containers) == 0 {
 			continue
 		}
-		if err := NotCarried(d, "the compose output"); err != nil {
+		if err := NotCarried(d, "the compose output", true); err != nil {
 			return nil, err
 		}
 		c := d.Spec.Template.Spec.Containers[0]
@@ -139,7 +142,7 @@ func Compose(objs []Object, project string) ([]byte, error) {
 			}
 		}
 		addSecurity(&svc, d.Spec.Template.Spec.SecurityContext, c.SecurityContext)
-		svc.Volumes = tmpfsMounts(d.Spec.Template.Spec.Volumes, c.VolumeMounts)
+		svc.Volumes = append(tmpfsMounts(d.Spec.Template.Spec.Volumes, c.VolumeMounts), secretMounts(d.Spec.Template.Spec.Volumes, c.VolumeMounts)...)
 		if cmName := configMapOf(d); cmName != "" {
 			cm, ok := configMaps[cmName]
 			if !ok {
@@ -229,24 +232,55 @@ func addSecurity(svc *composeService, pod *corev1.PodSecurityContext, c *corev1.
 // emptyDir's sizeLimit bounds all its mounts together; compose can only bound
 // each tmpfs, so each gets the whole limit. tmpfs pages count against the
 // service's memory limit, as memory-backed emptyDirs do in Kubernetes.
-func tmpfsMounts(volumes []corev1.Volume, mounts []corev1.VolumeMount) []composeTmpfs {
+func tmpfsMounts(volumes []corev1.Volume, mounts []corev1.VolumeMount) []composeVolume {
 	emptyDirs := map[string]*corev1.EmptyDirVolumeSource{}
 	for _, v := range volumes {
 		if v.EmptyDir != nil {
 			emptyDirs[v.Name] = v.EmptyDir
 		}
 	}
-	var out []composeTmpfs
+	var out []composeVolume
 	for _, m := range mounts {
 		e, ok := emptyDirs[m.Name]
 		if !ok {
 			continue
 		}
-		t := composeTmpfs{Type: "tmpfs", Target: escapeInterpolation(m.MountPath)}
+		t := composeVolume{Type: "tmpfs", Target: escapeInterpolation(m.MountPath)}
 		if e.SizeLimit != nil && e.SizeLimit.Value() > 0 {
 			t.Tmpfs = &composeTmpfsSize{Size: e.SizeLimit.Value()}
 		}
 		out = append(out, t)
+	}
+	return out
+}
+
+// SecretDirEnv is the variable a compose file reads the host directory of a
+// Secret volume from: MILVUS_COORD_<VOLUME>_DIR (etcd-tls is
+// MILVUS_COORD_ETCD_TLS_DIR). Like the credentials, the Secret's files are
+// never written into the compose file: the user points it at them.
+func SecretDirEnv(volume string) string {
+	return "MILVUS_COORD_" + strings.ToUpper(strings.ReplaceAll(volume, "-", "_")) + "_DIR"
+}
+
+// secretMounts turns the container's Secret volume mounts (TLS material) into
+// read-only bind mounts of a host directory named by SecretDirEnv, which
+// compose requires to be set.
+func secretMounts(volumes []corev1.Volume, mounts []corev1.VolumeMount) []composeVolume {
+	secrets := map[string]string{}
+	for _, v := range volumes {
+		if v.Secret != nil {
+			secrets[v.Name] = v.Secret.SecretName
+		}
+	}
+	var out []composeVolume
+	for _, m := range mounts {
+		name, ok := secrets[m.Name]
+		if !ok {
+			continue
+		}
+		env := SecretDirEnv(m.Name)
+		out = append(out, composeVolume{Type: "bind", ReadOnly: true, Target: escapeInterpolation(m.MountPath),
+			Source: fmt.Sprintf("${%s:?set %s to a directory holding the files of Secret %s}", env, env, escapeInterpolation(name))})
 	}
 	return out
 }
@@ -334,8 +368,10 @@ func resources(r corev1.ResourceRequirements) *composeResources {
 // refuse it rather than start Milvus without it: an init container (heaptrack's
 // copies the binary the Milvus container then runs), and a mount of a volume
 // other than the user.yaml ConfigMap and emptyDirs (a Secret with TLS material,
-// whose files Milvus would miss). The error names the values to change.
-func NotCarried(d *appsv1.Deployment, form string) error {
+// whose files Milvus would miss), Secrets excepted when the form binds them
+// from host directories (secrets: compose). The error names the values to
+// change.
+func NotCarried(d *appsv1.Deployment, form string, secrets bool) error {
 	pod := d.Spec.Template.Spec
 	block := componentBlocks[d.Spec.Template.Labels[componentLabel]]
 	valuesPath := func(key string) string {
@@ -365,6 +401,8 @@ func NotCarried(d *appsv1.Deployment, form string) error {
 			continue
 		case v.ConfigMap != nil && v.ConfigMap.Name == config && m.MountPath == "/milvus/configs/user.yaml":
 			continue
+		case v.Secret != nil && secrets:
+			continue // a read-only bind mount of a host directory (secretMounts)
 		}
 		elsewhere := "a volume in a compose override file (docker compose -f coordinators.yaml -f override.yaml)"
 		if strings.Contains(form, "local") {

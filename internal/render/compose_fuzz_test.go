@@ -25,8 +25,8 @@ func FuzzEscapeInterpolation(f *testing.F) {
 
 // FuzzNotCarried: whatever volumes, mounts and init containers a Deployment
 // has, NotCarried does not panic, and it refuses exactly the pods that have an
-// init container or mount something other than an emptyDir or the user.yaml
-// ConfigMap.
+// init container or mount something other than an emptyDir, the user.yaml
+// ConfigMap, or a Secret where the form binds Secrets.
 func FuzzNotCarried(f *testing.F) {
 	f.Add("", uint8(0), "tls", "/milvus/tls")
 	f.Add("heaptrack", uint8(1), "scratch", "/scratch")
@@ -52,11 +52,13 @@ func FuzzNotCarried(f *testing.F) {
 			pod.Volumes = []corev1.Volume{{Name: volume, VolumeSource: source}}
 		}
 		pod.Containers = []corev1.Container{{Name: "milvus", VolumeMounts: []corev1.VolumeMount{{Name: volume, MountPath: mountPath}}}}
-		err := NotCarried(d, "the compose output")
-		carried := initName == "" && (kind%4 == 1 || kind%4 == 2 && mountPath == "/milvus/configs/user.yaml")
-		require.Equal(t, !carried, err != nil, "error %v", err)
-		if err != nil {
-			require.Contains(t, err.Error(), "the compose output")
+		for _, secrets := range []bool{true, false} {
+			err := NotCarried(d, "the compose output", secrets)
+			carried := initName == "" && (kind%4 == 1 || kind%4 == 2 && mountPath == "/milvus/configs/user.yaml" || kind%4 == 0 && secrets)
+			require.Equal(t, !carried, err != nil, "secrets %t: error %v", secrets, err)
+			if err != nil {
+				require.Contains(t, err.Error(), "the compose output")
+			}
 		}
 	})
 }

@@ -38,7 +38,10 @@ type Violation struct {
 // All returns every rule, sorted by ID.
 func All() []Rule {
 	all := []Rule{
+		clusterSettingsDiffer,
 		coordinatorsIncomplete,
+		etcdAuthIncomplete,
+		extraConfigCredentials,
 		extraConfigContradicts,
 		extraConfigIgnored,
 		extraEnvOverrides,
@@ -49,6 +52,7 @@ func All() []Rule {
 		haSpread,
 		heaptrackEnabled,
 		indexCoordinatorRemoved,
+		kafkaSASLIncomplete,
 		messageQueue,
 		milvusConfigDuplicateKey,
 		milvusVersionCoordinators,
@@ -57,7 +61,9 @@ func All() []Rule {
 		mixcoordExclusive,
 		networkPolicyOpen,
 		nonHARollingUpdate,
+		pulsarAuthParamsForm,
 		sessionTTLRange,
+		streamingServiceEnv,
 	}
 	slices.SortFunc(all, func(a, b Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return all

@@ -90,6 +90,9 @@ func Build(defaults map[string]any) *Schema {
 				"ttl": integer("common.session.ttl in seconds: the lease of every coordinator session. "+
 					"After a crash the standby takes over once it expires.", 1, 3600),
 			}),
+			"streaming": object("Milvus 2.5's streaming service.", map[string]*Schema{
+				"enabled": boolean("Set MILVUS_STREAMING_SERVICE_ENABLED=1 on every coordinator (Milvus 2.5 only; it must match the rest of the cluster)."),
+			}),
 			"gracefulStopTimeout": integer("<role>.gracefulStopTimeout in seconds, for every role a pod stops "+
 				"(2.6 mixcoord: rootCoord's): how long a coordinator may take to stop before Milvus exits without "+
 				"revoking its session. Must exceed grpc.gracefulStopTimeout (10 s up to 2.5.4, 3 s later). Pods get "+
@@ -121,6 +124,16 @@ func Build(defaults map[string]any) *Schema {
 					Pattern:     `^(https?://)?[^\s,/]+:[0-9]{1,5}$`,
 				},
 			},
+			"auth": object("etcd authentication (etcd.auth.*); must match the rest of the cluster.", map[string]*Schema{
+				"enabled":        boolean("etcd.auth.enabled: log in to etcd."),
+				"userName":       str("etcd.auth.userName."),
+				"password":       str("etcd.auth.password, stored in a chart-made Secret (env ETCD_AUTH_PASSWORD). Ignored when existingSecret is set."),
+				"existingSecret": str("An existing Secret with key etcdpassword; the chart then makes none for etcd."),
+			}),
+			"tls": object("etcd over TLS (etcd.ssl.*); must match the rest of the cluster.", map[string]*Schema{
+				"secretName": dnsSubdomain("An existing Secret with keys tls.crt, tls.key and ca.crt, mounted at /milvus/tls/etcd/; empty for plain connections."),
+				"minVersion": enum("etcd.ssl.tlsMinVersion.", "1.0", "1.1", "1.2", "1.3"),
+			}),
 		}),
 		"externalS3": object("The object storage the Milvus cluster uses (minio.* in user.yaml).", map[string]*Schema{
 			"enabled":        alwaysTrue("Always true: the coordinators use an existing object storage. Kept for compatibility with the upstream chart."),
@@ -137,16 +150,20 @@ func Build(defaults map[string]any) *Schema {
 			"accessKey":      str("Access key, stored in a chart-made Secret. Ignored when existingSecret is set."),
 			"secretKey":      str("Secret key, stored in a chart-made Secret. Ignored when existingSecret is set."),
 			"existingSecret": str("An existing Secret with keys accesskey and secretkey; the chart then makes none for S3."),
+			"tls": object("Object storage TLS.", map[string]*Schema{
+				"caSecretName": dnsSubdomain("An existing Secret with key ca.crt, mounted at /milvus/tls/s3/ca.crt (minio.ssl.tlsCACert); empty for the system CAs."),
+			}),
 		}),
 		"externalPulsar": object("Pulsar as the message queue.", map[string]*Schema{
 			"enabled":        boolean("Use Pulsar (mq.type: pulsar). Exactly one of externalPulsar and externalKafka is enabled."),
 			"host":           nonEmpty("pulsar.address: broker host."),
 			"port":           port("pulsar.port: broker port."),
+			"webport":        port("pulsar.webport: the Pulsar admin (HTTP) port datacoord calls."),
 			"maxMessageSize": integer("pulsar.maxMessageSize in bytes.", 1, 1<<31-1),
 			"tenant":         nonEmpty("pulsar.tenant."),
 			"namespace":      nonEmpty("pulsar.namespace."),
 			"authPlugin":     str("pulsar.authPlugin; empty for none."),
-			"authParams":     str("pulsar.authParams, stored in a chart-made Secret. Ignored when existingSecret is set."),
+			"authParams":     str("pulsar.authParams as key:value[,key:value] pairs, stored in a chart-made Secret. Ignored when existingSecret is set."),
 			"existingSecret": str("An existing Secret with key authparams; the chart then makes none for Pulsar."),
 		}),
 		"externalKafka": object("Kafka as the message queue.", map[string]*Schema{
@@ -292,7 +309,8 @@ func ruleEntries() []*Schema {
 	out = append(out,
 		entry("coordinators-incomplete", "all", someCoordinator()),
 		entry("message-queue", "queue", oneMessageQueue()),
-		entry("message-queue", "kafka-brokers", kafkaBrokers()))
+		entry("message-queue", "kafka-brokers", kafkaBrokers()),
+		entry("etcd-auth-incomplete", "etcd-auth@externalEtcd.auth.enabled", etcdAuthComplete()))
 	return out
 }
 
@@ -357,6 +375,25 @@ func kafkaBrokers() *Schema {
 		If: block("externalKafka", map[string]*Schema{"enabled": {Const: true}}),
 		Then: &Schema{Properties: map[string]*Schema{"externalKafka": {
 			Properties: map[string]*Schema{"brokerList": {MinLength: ptr(1)}}}}},
+	}
+}
+
+// etcdAuthComplete: etcd authentication needs a user name and a password
+// (its own, or an existing Secret's).
+func etcdAuthComplete() *Schema {
+	auth := func(props map[string]*Schema, required ...string) *Schema {
+		return &Schema{Properties: map[string]*Schema{"externalEtcd": {Properties: map[string]*Schema{
+			"auth": {Properties: props, Required: required}}}}}
+	}
+	return &Schema{
+		If: auth(map[string]*Schema{"enabled": {Const: true}}, "enabled"),
+		Then: &Schema{AllOf: []*Schema{
+			auth(map[string]*Schema{"userName": {MinLength: ptr(1)}}),
+			{AnyOf: []*Schema{
+				auth(map[string]*Schema{"password": {MinLength: ptr(1)}}),
+				auth(map[string]*Schema{"existingSecret": {MinLength: ptr(1)}}),
+			}},
+		}},
 	}
 }
 

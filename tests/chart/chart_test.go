@@ -6,6 +6,7 @@ package chart_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -362,13 +363,65 @@ func TestSpecification(t *testing.T) {
 				assert.NotContains(t, o.text, "MINIO_ACCESS_KEY_ID")
 			}},
 		{"should write Kafka, not Pulsar, when Kafka is enabled",
-			"externalPulsar: {enabled: false}\nexternalKafka: {enabled: true, brokerList: 'k:9092', sasl: {password: pw}}",
+			"externalPulsar: {enabled: false}\nexternalKafka: {enabled: true, brokerList: 'k:9092', sasl: {username: milvus, password: pw}}",
 			func(t *testing.T, o objects) {
 				cfg := userConfig(t, o.configMaps["datacoord"])
 				assert.Equal(t, "kafka", cfg["mq"].(map[string]any)["type"])
 				assert.NotContains(t, cfg, "pulsar")
 				require.Len(t, o.secrets, 1)
 				assert.Equal(t, "pw", o.secrets[0].StringData["saslpassword"])
+			}},
+		{"should write pulsar.webport from externalPulsar.webport, 80 by default as Milvus ships it", "externalPulsar: {webport: 8080}",
+			func(t *testing.T, o objects) {
+				assert.EqualValues(t, 8080, userConfig(t, o.configMaps["rootcoord"])["pulsar"].(map[string]any)["webport"])
+				def := userConfig(t, renderValues(t, ch, "").configMaps["rootcoord"])
+				assert.EqualValues(t, 80, def["pulsar"].(map[string]any)["webport"])
+			}},
+		{"should take the etcd password from the chart's Secret, never the ConfigMap", "externalEtcd: {auth: {enabled: true, userName: milvus, password: etcd-pw}}",
+			func(t *testing.T, o objects) {
+				for component, cm := range o.configMaps {
+					assert.NotContains(t, cm.Data["user.yaml"], "etcd-pw", component)
+					auth := userConfig(t, cm)["etcd"].(map[string]any)["auth"].(map[string]any)
+					assert.Equal(t, map[string]any{"enabled": true, "userName": "milvus"}, auth, component)
+					env := envByName(o.deployments[component])
+					require.Contains(t, env, "ETCD_AUTH_PASSWORD", component)
+					ref := env["ETCD_AUTH_PASSWORD"].ValueFrom.SecretKeyRef
+					require.NotNil(t, ref, component)
+					assert.Equal(t, "etcdpassword", ref.Key)
+				}
+				require.Len(t, o.secrets, 1)
+				assert.Equal(t, "etcd-pw", o.secrets[0].StringData["etcdpassword"])
+			}},
+		{"should read the etcd password from an existing Secret and make none for it", "externalEtcd: {auth: {enabled: true, userName: milvus, existingSecret: etcd-creds}}",
+			func(t *testing.T, o objects) {
+				ref := envByName(o.deployments["datacoord"])["ETCD_AUTH_PASSWORD"].ValueFrom.SecretKeyRef
+				assert.Equal(t, "etcd-creds", ref.Name)
+				for _, s := range o.secrets {
+					assert.NotContains(t, s.StringData, "etcdpassword")
+				}
+			}},
+		{"should mount the etcd client certificate Secret read-only and point etcd.ssl at it", "externalEtcd: {tls: {secretName: etcd-tls, minVersion: \"1.2\"}}",
+			func(t *testing.T, o objects) {
+				for component, d := range o.deployments {
+					ssl := userConfig(t, o.configMaps[component])["etcd"].(map[string]any)["ssl"].(map[string]any)
+					assert.Equal(t, map[string]any{"enabled": true, "tlsCert": "/milvus/tls/etcd/tls.crt", "tlsKey": "/milvus/tls/etcd/tls.key",
+						"tlsCACert": "/milvus/tls/etcd/ca.crt", "tlsMinVersion": "1.2"}, ssl, component)
+					assertSecretMount(t, d, "etcd-tls", "/milvus/tls/etcd")
+				}
+				assert.NotContains(t, userConfig(t, renderValues(t, ch, "").configMaps["rootcoord"])["etcd"], "ssl")
+			}},
+		{"should mount the object storage CA and set minio.ssl.tlsCACert", "externalS3: {useSSL: true, tls: {caSecretName: s3-ca}}",
+			func(t *testing.T, o objects) {
+				minio := userConfig(t, o.configMaps["querycoord"])["minio"].(map[string]any)
+				assert.Equal(t, map[string]any{"tlsCACert": "/milvus/tls/s3/ca.crt"}, minio["ssl"])
+				assertSecretMount(t, o.deployments["querycoord"], "s3-ca", "/milvus/tls/s3")
+			}},
+		{"should set MILVUS_STREAMING_SERVICE_ENABLED to 1 on every coordinator only when streaming is on", "image: {all: {tag: v2.5.27}}\nmilvus: {streaming: {enabled: true}}",
+			func(t *testing.T, o objects) {
+				for component, d := range o.deployments {
+					assert.Equal(t, "1", envByName(d)["MILVUS_STREAMING_SERVICE_ENABLED"].Value, component)
+				}
+				assert.NotContains(t, envByName(renderValues(t, ch, "").deployments["rootcoord"]), "MILVUS_STREAMING_SERVICE_ENABLED")
 			}},
 		{"should make no NetworkPolicy when turned off", "networkPolicy: {enabled: false}",
 			func(t *testing.T, o objects) {
@@ -513,6 +566,12 @@ func TestNotes(t *testing.T) {
 	assert.Contains(t, notes, "- querycoord: 1 replica(s), single (no standby)")
 	assert.Contains(t, notes, "a stop that runs out\n    of time, up to 20 s (common.session.ttl) plus the metadata reload")
 	assert.Contains(t, notes, "etcdctl get prod/meta/session/<role>")
+	// Every HA pod logs "enter STANDBY mode": the notes must not call that a standby's sign.
+	assert.Contains(t, notes, `Every HA pod logs "enter STANDBY mode", the ACTIVE one too`)
+	assert.Contains(t, notes, `"quit STANDBY mode, this node will become ACTIVE"`)
+	assert.NotContains(t, notes, `A STANDBY pod logs "enter STANDBY mode"`)
+	assert.Contains(t, notes, "(rootcoord, querycoord, datacoord)")
+
 	assert.Contains(t, notes, "failover: at once on a graceful stop that ends within\n    30 s per role (rootCoord.gracefulStopTimeout;\n    the pod gets 60 s)")
 
 	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte(separateOff +
@@ -525,4 +584,69 @@ func TestNotes(t *testing.T) {
 	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte(mixcoordOn)}, check.Options{Render: render.Options{ReleaseName: "coord"}})
 	require.NotNil(t, res.Rendered)
 	assert.Contains(t, res.Rendered.Notes, "(rootCoord, queryCoord, dataCoord.gracefulStopTimeout;\n    the pod gets 120 s)")
+
+	res = ch.Check(&check.Input{Name: "values.yaml", Data: []byte("image: {all: {tag: v2.6.3}}\n" +
+		"rootCoordinator: {enabled: false}\nqueryCoordinator: {enabled: false}\ndataCoordinator: {enabled: false}\nmixCoordinator: {enabled: true}\n")},
+		check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Rendered)
+	assert.Contains(t, res.Rendered.Notes, "(mixcoord; the active one also writes rootcoord, querycoord, datacoord)", "2.6 keys")
+}
+
+// envByName is the env of a Deployment's Milvus container, by name.
+func envByName(d *appsv1.Deployment) map[string]corev1.EnvVar {
+	out := map[string]corev1.EnvVar{}
+	for _, e := range d.Spec.Template.Spec.Containers[0].Env {
+		out[e.Name] = e
+	}
+	return out
+}
+
+// assertSecretMount checks that d mounts Secret secret read-only at dir.
+func assertSecretMount(t *testing.T, d *appsv1.Deployment, secret, dir string) {
+	t.Helper()
+	var volume string
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.Secret != nil && v.Secret.SecretName == secret {
+			volume = v.Name
+		}
+	}
+	require.NotEmpty(t, volume, "%s has no volume of Secret %s", d.Name, secret)
+	for _, m := range d.Spec.Template.Spec.Containers[0].VolumeMounts {
+		if m.Name == volume {
+			assert.Equal(t, dir, m.MountPath)
+			assert.True(t, m.ReadOnly, "%s mounts %s writable", d.Name, secret)
+			return
+		}
+	}
+	t.Errorf("%s does not mount volume %s", d.Name, volume)
+}
+
+// TestChartRefusesEveryCredential keeps the chart's credential table
+// (milvus-coord.credentialKeys) equal to internal/coord's: every credential,
+// in milvus.extraConfig or in extraConfigFiles and in the env spelling, is
+// refused by Helm itself, not only by valuescheck.
+func TestChartRefusesEveryCredential(t *testing.T) {
+	ch := loadChart(t)
+	for _, c := range coord.Credentials {
+		head, last, _ := strings.Cut(c.Key, ".")
+		cases := map[string]string{
+			"milvus.extraConfig": fmt.Sprintf("milvus: {extraConfig: {%s: {%q: x}}}", head, last),
+			"extraConfigFiles":   fmt.Sprintf("extraConfigFiles: {user.yaml: %q}", c.Env()+": x"),
+		}
+		for source, values := range cases {
+			t.Run(c.Key+" in "+source, func(t *testing.T) {
+				res := ch.Check(&check.Input{Name: "v.yaml", Data: []byte(values)}, check.Options{})
+				cause := "extra-config-credentials/" + coord.NormalizeKey(c.Key) + "@" + source
+				var got []string
+				for _, f := range res.Findings {
+					got = append(got, f.Cause)
+					if f.Cause == cause {
+						assert.False(t, f.Stricter, "Helm must refuse it too: %s", f.Text())
+						return
+					}
+				}
+				t.Errorf("no finding %s; got %v", cause, got)
+			})
+		}
+	}
 }

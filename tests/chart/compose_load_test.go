@@ -3,6 +3,8 @@ package chart_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,6 +49,10 @@ func TestComposeLoadsVerbatim(t *testing.T) {
 	cases["extra-emptydir"] = "extraVolumes: [{name: scratch, emptyDir: {sizeLimit: 32Mi}}]\n" +
 		"rootCoordinator: {extraVolumes: [{name: root-scratch, emptyDir: {sizeLimit: 16Mi}}], extraVolumeMounts: [{name: root-scratch, mountPath: /scratch/root}]}\n" +
 		"extraVolumeMounts: [{name: scratch, mountPath: /scratch/all}]\n"
+	cases["tls"] = tlsValues
+	for name, values := range exampleFiles(t) {
+		cases[name] = values
+	}
 	for name, values := range cases {
 		t.Run(name, func(t *testing.T) {
 			var file *check.Input
@@ -67,12 +73,16 @@ func TestComposeLoadsVerbatim(t *testing.T) {
 						environment[e.Name] = "from-env-" + e.Name
 					}
 				}
+				for _, v := range d.Spec.Template.Spec.Volumes {
+					if v.Secret != nil {
+						environment[render.SecretDirEnv(v.Name)] = "/secrets/" + v.Secret.SecretName
+					}
+				}
 			}
-			project, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-				WorkingDir:  t.TempDir(),
-				ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: out}},
-				Environment: environment,
-			}, func(o *loader.Options) { o.SetProjectName("coord", true) })
+			for name, value := range environment {
+				assert.NotContains(t, string(out), value, "%s must come from the environment, not the file", name)
+			}
+			project, err := loadCompose(t, out, environment)
 			require.NoError(t, err, "compose.yaml:\n%s", out)
 
 			for component, d := range o.deployments {
@@ -113,6 +123,7 @@ func TestComposeLoadsVerbatim(t *testing.T) {
 					assert.Equal(t, []string{"ALL"}, svc.CapDrop)
 					assert.Equal(t, []string{"no-new-privileges:true"}, svc.SecurityOpt)
 					assert.Equal(t, emptyDirMounts(pod), tmpfsOf(svc))
+					assert.Equal(t, secretMounts(pod), bindsOf(svc))
 				}
 			}
 			if name == "extra-emptydir" {
@@ -127,6 +138,116 @@ func TestComposeLoadsVerbatim(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tlsValues mount Secret volumes (etcd client certificate, object storage
+// CA) and read the etcd password from a Secret.
+const tlsValues = `
+externalEtcd:
+  auth: {enabled: true, userName: milvus, password: pw}
+  tls: {secretName: etcd-client-tls}
+externalS3:
+  useSSL: true
+  tls: {caSecretName: s3-ca}
+`
+
+// loadCompose loads a compose file as `docker compose` does: interpolation,
+// the compose-spec schema and the project's consistency checks.
+func loadCompose(t *testing.T, content []byte, environment types.Mapping) (*types.Project, error) {
+	t.Helper()
+	return loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  t.TempDir(),
+		ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: content}},
+		Environment: environment,
+	}, func(o *loader.Options) { o.SetProjectName("coord", true) })
+}
+
+// TestComposeLoaderRefuses shows that loadCompose fails where docker compose
+// does, so TestComposeLoadsVerbatim cannot pass on a file compose refuses:
+// a key compose does not know, a credential left out of the environment, a
+// Secret directory left unset, a volume of the wrong shape.
+func TestComposeLoaderRefuses(t *testing.T) {
+	ch := loadChart(t)
+	res := ch.Check(&check.Input{Name: "tls", Data: []byte(tlsValues)}, check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Objects)
+	good, err := render.Compose(res.Objects, "coord")
+	require.NoError(t, err)
+	full := types.Mapping{"MINIO_ACCESS_KEY_ID": "a", "MINIO_SECRET_ACCESS_KEY": "b", "ETCD_AUTH_PASSWORD": "c",
+		render.SecretDirEnv("etcd-tls"): "/e", render.SecretDirEnv("s3-tls"): "/s"}
+	_, err = loadCompose(t, good, full)
+	require.NoError(t, err, "the file itself loads")
+
+	without := func(name string) types.Mapping {
+		m := types.Mapping{}
+		for k, v := range full {
+			if k != name {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	cases := []struct {
+		name    string
+		content []byte
+		env     types.Mapping
+		want    string
+	}{
+		{"a key compose does not know", append(append([]byte{}, good...), []byte("unknown_top_level: 1\n")...), full, "unknown_top_level"},
+		{"a credential not in the environment", good, without("ETCD_AUTH_PASSWORD"), "ETCD_AUTH_PASSWORD"},
+		{"a Secret directory not set", good, without(render.SecretDirEnv("etcd-tls")), render.SecretDirEnv("etcd-tls")},
+		{"a volume without a target", []byte("services:\n  x:\n    image: a\n    volumes:\n      - type: bind\n        source: /a\n"), full, "target"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadCompose(t, tc.content, tc.env)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// exampleFiles are the examples a user copies, keyed by path (the broken
+// ones, which valuescheck refuses, have no compose form).
+func exampleFiles(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(chartDir, "..", "..", "examples", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	out := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		out["examples/"+filepath.Base(f)] = string(data)
+	}
+	return out
+}
+
+// secretMounts maps each Secret volume mount path of a pod's container to
+// the host directory the compose environment names for it.
+func secretMounts(pod corev1.PodSpec) map[string]string {
+	dirs := map[string]string{}
+	for _, v := range pod.Volumes {
+		if v.Secret != nil {
+			dirs[v.Name] = "/secrets/" + v.Secret.SecretName
+		}
+	}
+	out := map[string]string{}
+	for _, m := range pod.Containers[0].VolumeMounts {
+		if dir, ok := dirs[m.Name]; ok {
+			out[m.MountPath] = dir
+		}
+	}
+	return out
+}
+
+func bindsOf(svc types.ServiceConfig) map[string]string {
+	out := map[string]string{}
+	for _, v := range svc.Volumes {
+		if v.Type == types.VolumeTypeBind && v.ReadOnly {
+			out[v.Target] = v.Source
+		}
+	}
+	return out
 }
 
 // emptyDirMounts maps each emptyDir mount path of a pod's container to the
@@ -155,4 +276,40 @@ func tmpfsOf(svc types.ServiceConfig) map[string]int64 {
 		}
 	}
 	return out
+}
+
+// TestComposeMergesIntoMilvus merges the compose form into a Milvus compose
+// file as `docker compose -f milvus.yaml -f coordinators.yaml` does: one
+// project, Milvus' services and every coordinator replica on Milvus' default
+// network, the project named by the coordinators' file.
+func TestComposeMergesIntoMilvus(t *testing.T) {
+	ch := loadChart(t)
+	res := ch.Check(nil, check.Options{Render: render.Options{ReleaseName: "coord"}})
+	require.NotNil(t, res.Objects)
+	coordinators, err := render.Compose(res.Objects, "coord")
+	require.NoError(t, err)
+	milvus, err := os.ReadFile(filepath.Join("testdata", "compose-base", "milvus.yaml"))
+	require.NoError(t, err)
+	project, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir: t.TempDir(),
+		ConfigFiles: []types.ConfigFile{
+			{Filename: "milvus.yaml", Content: milvus},
+			{Filename: "coordinators.yaml", Content: coordinators},
+		},
+		Environment: types.Mapping{"MINIO_ACCESS_KEY_ID": "a", "MINIO_SECRET_ACCESS_KEY": "b"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "coord", project.Name)
+	assert.Equal(t, "milvus", project.Networks["default"].Name)
+	for _, name := range []string{"etcd", "minio", "pulsar", "rootcoord-1", "rootcoord-2", "querycoord-1", "datacoord-2"} {
+		svc, ok := project.Services[name]
+		require.True(t, ok, name)
+		assert.Contains(t, svc.Networks, "default", name)
+	}
+	// The chart's default addresses are the container names of Milvus' file.
+	root := project.Services["rootcoord-1"]
+	assert.Equal(t, "milvus-etcd:2379", *root.Environment["ETCD_ENDPOINTS"])
+	assert.Equal(t, project.Services["etcd"].ContainerName, "milvus-etcd")
+	assert.Equal(t, project.Services["minio"].ContainerName, *root.Environment["MINIO_ADDRESS"])
+	assert.Equal(t, project.Services["pulsar"].ContainerName, *root.Environment["PULSAR_ADDRESS"])
 }

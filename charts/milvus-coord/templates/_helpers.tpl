@@ -338,8 +338,20 @@ Takes (dict "root" $ "c" $component).
 {{- $v := .root.Values }}
 {{- $block := index $v .c.key }}
 {{- $roles := include "milvus-coord.roles" .root | fromJson }}
+{{- $etcd := dict "endpoints" $v.externalEtcd.endpoints "rootPath" $v.milvus.etcd.rootPath }}
+{{- with $v.externalEtcd.auth }}
+{{- if .enabled }}
+{{- $_ := set $etcd "auth" (dict "enabled" true "userName" .userName) }}
+{{- end }}
+{{- end }}
+{{- if $v.externalEtcd.tls.secretName }}
+{{- $dir := include "milvus-coord.tlsDir" "etcd" }}
+{{- $_ := set $etcd "ssl" (dict "enabled" true
+    "tlsCert" (printf "%s/tls.crt" $dir) "tlsKey" (printf "%s/tls.key" $dir) "tlsCACert" (printf "%s/ca.crt" $dir)
+    "tlsMinVersion" (toString $v.externalEtcd.tls.minVersion)) }}
+{{- end }}
 {{- $cfg := dict
-  "etcd" (dict "endpoints" $v.externalEtcd.endpoints "rootPath" $v.milvus.etcd.rootPath)
+  "etcd" $etcd
   "minio" (dict
     "address" $v.externalS3.host
     "port" $v.externalS3.port
@@ -353,6 +365,9 @@ Takes (dict "root" $ "c" $component).
     "useVirtualHost" $v.externalS3.useVirtualHost)
   "common" (dict
     "session" (dict "ttl" $v.milvus.session.ttl)) }}
+{{- if $v.externalS3.tls.caSecretName }}
+{{- $_ := set $cfg.minio "ssl" (dict "tlsCACert" (printf "%s/ca.crt" (include "milvus-coord.tlsDir" "s3"))) }}
+{{- end }}
 {{- if $v.externalKafka.enabled }}
 {{- $_ := set $cfg "mq" (dict "type" "kafka") }}
 {{- $_ := set $cfg "kafka" (dict
@@ -365,6 +380,7 @@ Takes (dict "root" $ "c" $component).
 {{- $_ := set $cfg "pulsar" (dict
     "address" $v.externalPulsar.host
     "port" $v.externalPulsar.port
+    "webport" $v.externalPulsar.webport
     "maxMessageSize" $v.externalPulsar.maxMessageSize
     "tenant" $v.externalPulsar.tenant
     "namespace" $v.externalPulsar.namespace
@@ -456,6 +472,11 @@ as a YAML mapping of Secret key to value (empty when there are none).
 {{- if and $v.externalKafka.enabled $v.externalKafka.sasl.password (not $v.externalKafka.existingSecret) }}
 {{- $_ := set $data "saslpassword" $v.externalKafka.sasl.password }}
 {{- end }}
+{{- with $v.externalEtcd.auth }}
+{{- if and .enabled .password (not .existingSecret) }}
+{{- $_ := set $data "etcdpassword" .password }}
+{{- end }}
+{{- end }}
 {{- if $data }}
 {{- toYaml $data }}
 {{- end }}
@@ -480,5 +501,66 @@ as a JSON list. Milvus maps MINIO_ACCESS_KEY_ID to minio.accessKeyID and so on.
 {{- if and $v.externalKafka.enabled (or $v.externalKafka.sasl.password $v.externalKafka.existingSecret) }}
 {{- $env = append $env (dict "name" "KAFKA_SASL_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" ($v.externalKafka.existingSecret | default $own) "key" "saslpassword"))) }}
 {{- end }}
+{{- with $v.externalEtcd.auth }}
+{{- if and .enabled (or .password .existingSecret) }}
+{{- $env = append $env (dict "name" "ETCD_AUTH_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" (.existingSecret | default $own) "key" "etcdpassword"))) }}
+{{- end }}
+{{- end }}
 {{- toJson $env }}
+{{- end }}
+
+{{/*
+milvus-coord.tlsDir: where the TLS files of one dependency ("etcd", "s3") are
+mounted, read-only, from the Secret its values name.
+*/}}
+{{- define "milvus-coord.tlsDir" -}}
+/milvus/tls/{{ . }}
+{{- end }}
+
+{{/*
+milvus-coord.tlsVolumes: the Secret volumes of the TLS material the values name,
+as a JSON list of {"name", "secret", "dir"}; empty when there is none.
+*/}}
+{{- define "milvus-coord.tlsVolumes" -}}
+{{- $out := list }}
+{{- with .Values.externalEtcd.tls.secretName }}
+{{- $out = append $out (dict "name" "etcd-tls" "secret" . "dir" (include "milvus-coord.tlsDir" "etcd")) }}
+{{- end }}
+{{- with .Values.externalS3.tls.caSecretName }}
+{{- $out = append $out (dict "name" "s3-tls" "secret" . "dir" (include "milvus-coord.tlsDir" "s3")) }}
+{{- end }}
+{{- toJson $out }}
+{{- end }}
+
+{{/*
+milvus-coord.normalizedKeys: every scalar key of a Milvus config mapping, as
+Milvus matches keys (lower-case, a leading "milvus." dropped, "_", "." and
+"/" removed), added to the dict .out. Takes (dict "m" $mapping "prefix" "" "out" $dict).
+*/}}
+{{- define "milvus-coord.normalizedKeys" -}}
+{{- $out := .out }}
+{{- range $k, $v := .m }}
+{{- $key := ternary $k (printf "%s.%s" $.prefix $k) (eq $.prefix "") }}
+{{- if kindIs "map" $v }}
+{{- include "milvus-coord.normalizedKeys" (dict "m" $v "prefix" $key "out" $out) }}
+{{- else }}
+{{- $_ := set $out (regexReplaceAll "[_./]" (trimPrefix "milvus." (lower $key)) "") true }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+milvus-coord.credentialKeys: the Milvus config keys that hold secrets (the
+table is internal/coord/credentials.go; a chart test keeps the two equal),
+normalised, each with the values that take it from a Secret ("" for none), as JSON.
+*/}}
+{{- define "milvus-coord.credentialKeys" -}}
+{"minioaccesskeyid": {"key": "minio.accessKeyID", "values": "externalS3.accessKey", "secret": "externalS3.existingSecret"},
+ "miniosecretaccesskey": {"key": "minio.secretAccessKey", "values": "externalS3.secretKey", "secret": "externalS3.existingSecret"},
+ "miniogcpcredentialjson": {"key": "minio.gcpCredentialJSON", "values": "", "secret": ""},
+ "etcdauthpassword": {"key": "etcd.auth.password", "values": "externalEtcd.auth.password", "secret": "externalEtcd.auth.existingSecret"},
+ "kafkasaslpassword": {"key": "kafka.saslPassword", "values": "externalKafka.sasl.password", "secret": "externalKafka.existingSecret"},
+ "kafkassltlskeypassword": {"key": "kafka.ssl.tlsKeyPassword", "values": "", "secret": ""},
+ "pulsarauthparams": {"key": "pulsar.authParams", "values": "externalPulsar.authParams", "secret": "externalPulsar.existingSecret"},
+ "commonsecuritydefaultrootpassword": {"key": "common.security.defaultRootPassword", "values": "", "secret": ""}}
 {{- end }}
