@@ -87,6 +87,8 @@ func FromObjects(objs []Object) *Model {
 		w.Strategy = Known(deploymentStrategy(d.Spec.Strategy, field), field("spec.strategy"))
 		pod := labels.Set(d.Spec.Template.Labels)
 		w.Spread = Known(podSpread(d.Spec.Template.Spec, pod, name, field), field("spec.template.spec.affinity"))
+		probeAt := field(fmt.Sprintf("spec.template.spec.containers[%s].livenessProbe", c.Name))
+		w.Liveness = Known(probe(c.LivenessProbe, c.Name, probeAt), probeAt)
 		all = append(all, deployed{w: w, d: d, pod: pod})
 	}
 	for _, x := range all {
@@ -266,4 +268,21 @@ func podSpread(spec corev1.PodSpec, pod labels.Set, name string, field func(stri
 func selects(ls *metav1.LabelSelector, pod labels.Set) bool {
 	sel, err := metav1.LabelSelectorAsSelector(ls)
 	return err == nil && !sel.Empty() && sel.Matches(pod)
+}
+
+// probe reads a container probe; Kind none when there is none.
+func probe(p *corev1.Probe, container string, at Source) Probe {
+	out := Probe{Kind: ProbeNone, Container: container, At: at}
+	switch {
+	case p == nil:
+	case p.HTTPGet != nil:
+		out.Kind, out.Path, out.Port = ProbeHTTPGet, p.HTTPGet.Path, p.HTTPGet.Port.String()
+	case p.TCPSocket != nil:
+		out.Kind, out.Port = ProbeTCPSocket, p.TCPSocket.Port.String()
+	case p.GRPC != nil:
+		out.Kind, out.Port = ProbeGRPC, fmt.Sprint(p.GRPC.Port)
+	case p.Exec != nil:
+		out.Kind = ProbeExec
+	}
+	return out
 }

@@ -283,3 +283,31 @@ func TestFromObjectsCases(t *testing.T) {
 		assert.NotPanics(t, func() { FromObjects([]Object{{}, {Object: (*appsv1.Deployment)(nil)}}) })
 	})
 }
+
+func TestFromObjectsReadsTheLivenessProbe(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		probe *corev1.Probe
+		want  Probe
+	}{
+		{"none", nil, Probe{Kind: ProbeNone}},
+		{"httpGet by port name", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString("metrics")}}},
+			Probe{Kind: ProbeHTTPGet, Path: "/healthz", Port: "metrics"}},
+		{"tcpSocket by number", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(9091)}}},
+			Probe{Kind: ProbeTCPSocket, Port: "9091"}},
+		{"grpc", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 19530}}},
+			Probe{Kind: ProbeGRPC, Port: "19530"}},
+		{"exec", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}},
+			Probe{Kind: ProbeExec}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := deployment("coord-rootcoord", 1, image, "rootcoord")
+			d.Spec.Template.Spec.Containers[0].LivenessProbe = tc.probe
+			m := FromObjects(objects(d))
+			require.Len(t, m.Workloads, 1)
+			at := Source{Object: "Deployment coord-rootcoord", Path: "spec.template.spec.containers[coord].livenessProbe"}
+			tc.want.Container, tc.want.At = "coord", at
+			assert.Equal(t, Known(tc.want, at), m.Workloads[0].Liveness)
+		})
+	}
+}

@@ -77,6 +77,33 @@ type Workload struct {
 	Strategy Fact[Strategy]
 	Spread   Fact[Spread]
 	Budget   Fact[Budget]
+	// Liveness is the Milvus container's liveness probe (Kind "none" when it
+	// has none); unknown for values, whose probe this chart renders.
+	Liveness Fact[Probe]
+}
+
+// Probe kinds, as the Kubernetes probe handler fields are spelled.
+const (
+	ProbeHTTPGet   = "httpGet"
+	ProbeTCPSocket = "tcpSocket"
+	ProbeExec      = "exec"
+	ProbeGRPC      = "grpc"
+	ProbeNone      = "none"
+)
+
+// Probe is a container probe, as far as the rules read it.
+type Probe struct {
+	// Kind is the handler: httpGet, tcpSocket, exec, grpc, or none.
+	Kind string
+	// Path is the httpGet path ("/healthz"); empty for other kinds.
+	Path string
+	// Port is the httpGet, tcpSocket or grpc port as written: a number
+	// ("9091") or a container port name ("metrics").
+	Port string
+	// Container is the container the probe belongs to.
+	Container string
+	// At is the probe's field (spec.template.spec.containers[milvus].livenessProbe).
+	At Source
 }
 
 // Self is the workload as a source: the object, or the values block.
