@@ -277,6 +277,7 @@ func probe(p *corev1.Probe, container string, at Source) Probe {
 	case p == nil:
 	case p.HTTPGet != nil:
 		out.Kind, out.Path, out.Port = ProbeHTTPGet, p.HTTPGet.Path, p.HTTPGet.Port.String()
+		out.Remedy = fmt.Sprintf("in %s, replace httpGet with tcpSocket: {port: %s}", at.Name(), out.Port)
 	case p.TCPSocket != nil:
 		out.Kind, out.Port = ProbeTCPSocket, p.TCPSocket.Port.String()
 	case p.GRPC != nil:

@@ -104,6 +104,10 @@ type Probe struct {
 	Container string
 	// At is the probe's field (spec.template.spec.containers[milvus].livenessProbe).
 	At Source
+	// Remedy says how to make it a tcpSocket probe on the same port, in the
+	// producer's terms (the object's field for manifests; a producer whose
+	// templates hard-code the probe names its own values).
+	Remedy string
 }
 
 // Self is the workload as a source: the object, or the values block.

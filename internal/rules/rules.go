@@ -43,6 +43,7 @@ func All() []Rule {
 		extraConfigIgnored,
 		extraEnvOverrides,
 		haDisruptionBudget,
+		haLivenessKillsStandby,
 		haReplicasNeedStandby,
 		haRolloutStrategy,
 		haSpread,
