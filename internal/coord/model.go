@@ -104,9 +104,9 @@ type Probe struct {
 	Container string
 	// At is the probe's field (spec.template.spec.containers[milvus].livenessProbe).
 	At Source
-	// Remedy says how to make it a tcpSocket probe on the same port, in the
-	// producer's terms (the object's field for manifests; a producer whose
-	// templates hard-code the probe names its own values).
+	// Remedy, when set, says how to make it a tcpSocket probe in the
+	// producer's terms (a chart whose templates hard-code the probe names its
+	// values); empty for objects, whose field the rule names.
 	Remedy string
 }
 
@@ -204,9 +204,13 @@ func (w *Workload) SessionTTL() (ttl int, s Setting, ok bool) {
 	return ttl, s, err == nil
 }
 
-// Strategy is a Deployment's rollout strategy.
+// Strategy is a workload's rollout strategy.
 type Strategy struct {
-	Type string // RollingUpdate or Recreate
+	// Controller is the kind that rolls the pods: Deployment (also for values)
+	// or StatefulSet, which has no surge: it stops a pod before its
+	// replacement starts, and never runs two pods of one ordinal.
+	Controller string
+	Type       string // RollingUpdate or Recreate; a StatefulSet's RollingUpdate or OnDelete
 	// HasRollingUpdate is true when a rollingUpdate block is given (Kubernetes
 	// refuses one with Recreate).
 	HasRollingUpdate bool
@@ -219,8 +223,22 @@ type Strategy struct {
 // Resolved returns the pods a rollout may add above replicas and take away
 // below it, as the Deployment controller computes them: percentages of
 // replicas, surge rounded up and unavailable down, 25% when unset, and one
-// unavailable when both come to zero.
+// unavailable when both come to zero. For a StatefulSet the surge is zero and
+// maxUnavailable is 1 when unset, a percentage rounded up, at least 1 (the
+// StatefulSet controller).
 func (s Strategy) Resolved(replicas int) (surge, unavailable int) {
+	if s.Controller == KindStatefulSet {
+		one := intstr.FromInt32(1)
+		v := s.MaxUnavailable
+		if v == nil {
+			v = &one
+		}
+		n, err := intstr.GetScaledValueFromIntOrPercent(v, replicas, true)
+		if err != nil || n < 1 {
+			n = 1
+		}
+		return 0, n
+	}
 	quarter := intstr.FromString("25%")
 	resolve := func(v *intstr.IntOrString, up bool) int {
 		if v == nil {

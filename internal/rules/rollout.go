@@ -25,6 +25,12 @@ var haRolloutStrategy = Rule{
 				continue
 			}
 			s := w.Strategy.Value
+			if s.Controller == coord.KindStatefulSet {
+				if v, ok := statefulSetRollout(w, s); ok {
+					out = append(out, v)
+				}
+				continue
+			}
 			surge, unavailable := s.Resolved(w.Replicas.Value)
 			var at coord.Source
 			var why string
@@ -66,6 +72,9 @@ var nonHARollingUpdate = Rule{
 				continue
 			}
 			s := w.Strategy.Value
+			if s.Controller == coord.KindStatefulSet {
+				continue // it stops a pod before starting its replacement: never two of one ordinal
+			}
 			at := s.TypeAt
 			switch {
 			case s.Type != "Recreate":
@@ -85,4 +94,26 @@ var nonHARollingUpdate = Rule{
 		}
 		return out
 	},
+}
+
+// statefulSetRollout: a StatefulSet has no surge. Its rolling update stops a
+// pod, then starts the replacement, so with active-standby each upgrade stops
+// coordinators before a new standby is ready, and stops the ACTIVE with none
+// left at all when maxUnavailable covers every replica (or there is one).
+// OnDelete replaces only the pods someone deletes: no finding.
+func statefulSetRollout(w *coord.Workload, s coord.Strategy) (Violation, bool) {
+	if s.Type == "OnDelete" {
+		return Violation{}, false
+	}
+	_, unavailable := s.Resolved(w.Replicas.Value)
+	why := "a StatefulSet's rolling update stops each pod before its replacement starts (it cannot surge)"
+	at := s.TypeAt
+	if s.MaxUnavailable != nil && w.Replicas.Value > 1 && unavailable >= w.Replicas.Value {
+		why += fmt.Sprintf(", and maxUnavailable %s stops all %d replicas at once", intOrString(s.MaxUnavailable, "1"), w.Replicas.Value)
+		at = s.MaxUnavailableAt
+	}
+	return Violation{Subject: w.RoleNames(), At: at,
+		Message: fmt.Sprintf("%s has active-standby on but %s: each upgrade may stop the ACTIVE coordinator with no new standby ready to take over", w.Name, why),
+		Fix: fmt.Sprintf("run %s as a Deployment rolling with maxUnavailable: 0 and maxSurge: 1, or set spec.updateStrategy.type: OnDelete and delete its pods one at a time, standbys first",
+			w.Name)}, true
 }
