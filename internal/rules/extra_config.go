@@ -86,14 +86,16 @@ var extraConfigIgnored = Rule{
 						add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
 							Message: fmt.Sprintf("%s is set, but no Milvus code reads it (the key is %s): it is silently ignored",
 								s.Where, coord.ActiveStandbyKey(section)),
-							Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Where)})
+							Fix: valuesOr(w, fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Where),
+								fmt.Sprintf("remove %s and set %s in the config or env of %s", s.Where, coord.ActiveStandbyKey(section), w.Name))})
 					}
 				}
 				if indexGone && n == indexCoordStandby {
 					add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
 						Message: fmt.Sprintf("%s is set, but on Milvus %s no code reads it: since 2.3 datacoord registers the indexcoord session and %s decides its mode",
 							s.Where, m.Version.Value, coord.ActiveStandbyKey(coord.DataCoord.Section)),
-						Fix: fmt.Sprintf("remove %s; dataCoordinator.activeStandby.enabled sets the mode", s.Where)})
+						Fix: valuesOr(w, fmt.Sprintf("remove %s; dataCoordinator.activeStandby.enabled sets the mode", s.Where),
+							fmt.Sprintf("remove %s; %s sets the mode", s.Where, coord.ActiveStandbyKey(coord.DataCoord.Section)))})
 				}
 			}
 			for _, r := range w.Roles {
@@ -104,7 +106,8 @@ var extraConfigIgnored = Rule{
 				add(Violation{Subject: s.Setting.Norm + "@" + s.Setting.At.Name(), At: s.Setting.At,
 					Message: fmt.Sprintf("%s is %s, which is no boolean Milvus parses (it reads true, false, 1, 0, t, f): Milvus silently runs %s without active-standby",
 						s.Setting.Where, quote(s.Setting.Value), r.Name),
-					Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Setting.Where)})
+					Fix: valuesOr(w, fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Setting.Where),
+						fmt.Sprintf("set %s to true or false", s.Setting.Where))})
 			}
 		}
 		return out
@@ -241,4 +244,13 @@ func valuesValue(s coord.Setting) string {
 		return boolWord(b)
 	}
 	return s.Value
+}
+
+// valuesOr is the fix in values terms for a workload a values block made, else
+// the fix in the objects' own terms (manifests).
+func valuesOr(w *coord.Workload, values, objects string) string {
+	if w.Block != "" {
+		return values
+	}
+	return objects
 }

@@ -85,7 +85,7 @@ func TestExtraConfigIgnored(t *testing.T) {
 			want: []want{{Subject: "rootcoordenableactivestandby@data.user.yaml of ConfigMap coord-rootcoord-config",
 				At:  coord.Source{Object: "ConfigMap coord-rootcoord-config", Path: "data.user.yaml"},
 				Msg: `rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-rootcoord-config is "yes", which is no boolean Milvus parses (it reads true, false, 1, 0, t, f): Milvus silently runs rootcoord without active-standby`,
-				Fix: "remove rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-rootcoord-config and set activeStandby.enabled in the coordinator's values block"}},
+				Fix: "set rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-rootcoord-config to true or false"}},
 		},
 		{
 			name: "objects: T in the env is true",
