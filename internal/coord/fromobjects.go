@@ -23,6 +23,15 @@ const configDir = "/milvus/configs"
 
 var configFiles = []string{"milvus.yaml", "default.yaml", "user.yaml"}
 
+// The Milvus operator mounts its ConfigMap at /milvus/configs/operator and
+// starts Milvus through /milvus/tools/run.sh, which links operator/user.yaml
+// to /milvus/configs/user.yaml and merges it into milvus.yaml
+// (zilliztech/milvus-operator scripts/run.sh, pkg/controllers/deployments.go).
+const (
+	operatorConfigDir = configDir + "/operator"
+	operatorRunScript = "/milvus/tools/run.sh"
+)
+
 // Object is a decoded Kubernetes object and where it stands.
 type Object struct {
 	Object any    // *appsv1.Deployment, *appsv1.StatefulSet, *corev1.ConfigMap, *policyv1.PodDisruptionBudget, ...
@@ -254,6 +263,10 @@ func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]c
 			for k, data := range cm.cm.Data {
 				files[k], fileAt[k] = data, cmSource(cm, k)
 			}
+		case path.Clean(vm.MountPath) == operatorConfigDir && runsOperatorScript(c):
+			if data, ok := cm.cm.Data["user.yaml"]; ok {
+				files["user.yaml"], fileAt["user.yaml"] = data, cmSource(cm, "user.yaml")
+			}
 		}
 	}
 	for _, name := range configFiles {
@@ -305,6 +318,17 @@ func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]c
 		cfg.Env.Set(s)
 	}
 	return cfg
+}
+
+// runsOperatorScript reports whether the container starts through the
+// operator's run.sh, which is what reads its config mount.
+func runsOperatorScript(c *corev1.Container) bool {
+	for _, a := range append(append([]string{}, c.Command...), c.Args...) {
+		if a == operatorRunScript {
+			return true
+		}
+	}
+	return false
 }
 
 func configMapKeyRef(e corev1.EnvVar) *corev1.ConfigMapKeySelector {

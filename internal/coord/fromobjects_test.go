@@ -409,3 +409,23 @@ func TestFromObjectsLocatesFields(t *testing.T) {
 	assert.Equal(t, "cm.yaml", s.Setting.At.Origin.File, "a setting from a ConfigMap points into the ConfigMap")
 	assert.Contains(t, asked, "cm.yaml data.user.yaml")
 }
+
+func TestFromObjectsReadsTheOperatorsConfigMount(t *testing.T) {
+	operator := func(args ...string) *appsv1.Deployment {
+		d := deployment("milvus-rootcoord", 2, image)
+		c := &d.Spec.Template.Spec.Containers[0]
+		c.Command, c.Args = nil, args
+		c.VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/milvus/configs/operator", ReadOnly: true}}
+		return d
+	}
+	cm := configMap("rootCoord:\n  enableActiveStandby: true\n")
+	m := FromObjects(objects(cm, operator("/milvus/tools/run.sh", "milvus", "run", "rootcoord")))
+	require.Len(t, m.Workloads, 1)
+	s := m.Workloads[0].ActiveStandby(RootCoord, m.Version)
+	assert.True(t, s.On, "run.sh links operator/user.yaml into the config directory")
+	assert.Equal(t, "rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-config", s.Setting.Where)
+
+	m = FromObjects(objects(cm, operator("milvus", "run", "rootcoord")))
+	require.Len(t, m.Workloads, 1)
+	assert.False(t, m.Workloads[0].ActiveStandby(RootCoord, m.Version).Set, "without run.sh nothing reads the operator directory")
+}
