@@ -429,3 +429,15 @@ func TestFromObjectsReadsTheOperatorsConfigMount(t *testing.T) {
 	require.Len(t, m.Workloads, 1)
 	assert.False(t, m.Workloads[0].ActiveStandby(RootCoord, m.Version).Set, "without run.sh nothing reads the operator directory")
 }
+
+func TestIndexcoordFollowsDatacoordFrom23(t *testing.T) {
+	for _, tc := range []struct {
+		image string
+		on    bool
+	}{{"milvusdb/milvus:v2.4.17", true}, {"milvusdb/milvus:v2.2.16", false}} {
+		d := deployment("coord-mixture", 2, tc.image, "mixture", "-rootcoord", "-querycoord", "-datacoord", "-indexcoord")
+		m := FromObjects(objects(d, configMap("dataCoord: {enableActiveStandby: true}")))
+		require.Len(t, m.Workloads, 1)
+		assert.Equal(t, tc.on, m.Workloads[0].ActiveStandby(IndexCoord, m.Version).On, "%s: dataCoord's key decides from 2.3", tc.image)
+	}
+}

@@ -153,9 +153,15 @@ type Standby struct {
 // ActiveStandby returns whether Milvus runs role of w in active-standby mode,
 // following the version's rules: from 2.6.8 mixcoord always is; 2.6.0 to 2.6.7
 // mixcoord reads mixCoord.enableActiveStandby, falling back to the rootCoord
-// key; otherwise each role reads <section>.enableActiveStandby (env over files,
-// strconv.ParseBool, false when unset or unparsable).
+// key; from 2.3 indexcoord is datacoord's; otherwise each role reads
+// <section>.enableActiveStandby (env over files, strconv.ParseBool, false when
+// unset or unparsable).
 func (w *Workload) ActiveStandby(role Role, v Fact[Version]) Standby {
+	if role.Name == IndexCoord.Name && v.Known && !v.Value.HasIndexCoord() {
+		// From 2.3 datacoord registers the indexcoord session itself: its
+		// key decides (indexCoord.enableActiveStandby is read by no code).
+		role = DataCoord
+	}
 	if w.Process == Mixcoord && v.Known {
 		if v.Value.MixcoordAlwaysStandby() {
 			return Standby{On: true, Always: true}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
@@ -35,10 +37,29 @@ var haReplicasNeedStandby = Rule{
 				v.Fix = fmt.Sprintf("set %s: true or %s: 1", w.Declared.At.Name(), w.Replicas.At.Name())
 			} else {
 				v.At = at
-				v.Fix = fmt.Sprintf("set %s=true in the env or config of %s, or %s: 1", coord.EnvName(coord.ActiveStandbyKey(w.Roles[0].Section)), w.Name, w.Replicas.At.Path)
+				v.Fix = fmt.Sprintf("set %s in the env or config of %s, or %s: 1", offEnv(m, w), w.Name, w.Replicas.At.Path)
 			}
 			out = append(out, v)
 		}
 		return out
 	},
+}
+
+// offEnv names the env settings that turn on active-standby for every role of
+// w that runs without it: setting them all resolves the finding.
+func offEnv(m *coord.Model, w *coord.Workload) string {
+	var set []string
+	for _, r := range w.Roles {
+		if r.Name == coord.IndexCoord.Name && m.Version.Known && !m.Version.Value.HasIndexCoord() {
+			r = coord.DataCoord // from 2.3 datacoord's key decides indexcoord's mode
+		}
+		env := coord.EnvName(coord.ActiveStandbyKey(r.Section)) + "=true"
+		if !w.ActiveStandby(r, m.Version).On && !slices.Contains(set, env) {
+			set = append(set, env)
+		}
+	}
+	if len(set) == 0 {
+		set = append(set, coord.EnvName(coord.ActiveStandbyKey(w.Roles[0].Section))+"=true")
+	}
+	return strings.Join(set, " and ")
 }
