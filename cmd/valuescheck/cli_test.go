@@ -290,7 +290,7 @@ func TestEveryRuleHasACase(t *testing.T) {
 	}
 	require.NotEmpty(t, ids)
 	var all strings.Builder
-	for _, c := range cliCases(t) {
+	for _, c := range append(cliCases(t), manifestsCases(t)...) {
 		all.WriteString(readFile(t, filepath.Join("testdata", "output", c.name+".stdout")))
 		all.WriteString(readFile(t, filepath.Join("testdata", "output", c.name+".stderr")))
 	}
