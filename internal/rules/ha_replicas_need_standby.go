@@ -35,6 +35,16 @@ var haReplicasNeedStandby = Rule{
 			if w.Declared.Known {
 				v.At = m.Blame(w.Declared.At, w.Replicas.At)
 				v.Fix = fmt.Sprintf("set %s: true or %s: 1", w.Declared.At.Name(), w.Replicas.At.Name())
+			} else if _, _, s := w.AllStandby(m.Version); w.Block != "" && s.Set && s.Setting.Derived && at.Object == "" {
+				// A producer that writes the key from a values key (the
+				// upstream chart's default.yaml): that key is the one to set.
+				v.At = m.Blame(at, w.Replicas.At)
+				v.Fix = fmt.Sprintf("set %s: true or %s: 1", at.Path, w.Replicas.At.Name())
+			} else if w.Block != "" && s.Set && at.Object == "" && !w.Config.InEnv(s.Setting) {
+				// The user's own config file in the values wins over what the
+				// producer writes (the upstream chart's user.yaml).
+				v.At = at
+				v.Fix = fmt.Sprintf("set %s: true in %s, or %s: 1", coord.ActiveStandbyKey(role(w, s).Section), at.Path, w.Replicas.At.Name())
 			} else {
 				v.At = at
 				v.Fix = fmt.Sprintf("set %s in the env or config of %s, or %s: 1", offEnv(m, w), w.Name, w.Replicas.At.Path)
@@ -43,6 +53,16 @@ var haReplicasNeedStandby = Rule{
 		}
 		return out
 	},
+}
+
+// role is the role of w whose setting s is.
+func role(w *coord.Workload, s coord.Standby) coord.Role {
+	for _, r := range w.Roles {
+		if coord.NormalizeKey(coord.ActiveStandbyKey(r.Section)) == s.Setting.Norm {
+			return r
+		}
+	}
+	return w.Roles[0]
 }
 
 // offEnv names the env settings that turn on active-standby for every role of

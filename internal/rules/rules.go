@@ -46,6 +46,7 @@ func All() []Rule {
 		haLivenessKillsStandby,
 		haReplicasNeedStandby,
 		haRolloutStrategy,
+		haStandbyUnverifiable,
 		haSpread,
 		indexCoordinatorRemoved,
 		messageQueue,
