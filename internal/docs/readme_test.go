@@ -65,9 +65,14 @@ var readmeCommands = map[string]expect{
 	"valuescheck examples/broken/common-mistakes.yaml":                                       {exit: 1},
 	"valuescheck --set mixCoordinator.activeStandby.enabled=false examples/mixcoord-ha.yaml": {exit: 1},
 	"valuescheck no-such-file.yaml":                                                          {exit: 2},
-	"valuescheck -o json examples/broken/common-mistakes.yaml":                               {exit: 1},
-	"valuescheck -o github examples/broken/common-mistakes.yaml":                             {exit: 1},
-	"valuescheck -o sarif examples/broken/common-mistakes.yaml > valuescheck.sarif":          {exit: 1},
+	// valuescheck manifests.
+	"kubectl get deploy,sts,cm,pdb -n milvus -l app.kubernetes.io/instance=my-release -o yaml | valuescheck manifests -":                                        {covered: "needs a cluster: internal/manifests and cmd/valuescheck check operator objects as kubectl prints them (a List)"},
+	"valuescheck manifests - < internal/manifests/testdata/input/operator-cluster.yaml":                                                                         {exit: 1},
+	"valuescheck render examples/production-ha.yaml | valuescheck manifests -":                                                                                  {exit: 0},
+	"helm template m ./milvus-4.2.24 --kube-version 1.37.2 --set mixCoordinator.replicas=2,mixCoordinator.activeStandby.enabled=true | valuescheck manifests -": {covered: "needs zilliztech's chart: cmd/valuescheck (TestManifestsOfTheUpstreamCharts) runs it with the pinned Helm on MILVUS_COORD_UPSTREAM_CHARTS"},
+	"valuescheck -o json examples/broken/common-mistakes.yaml":                                                                                                  {exit: 1},
+	"valuescheck -o github examples/broken/common-mistakes.yaml":                                                                                                {exit: 1},
+	"valuescheck -o sarif examples/broken/common-mistakes.yaml > valuescheck.sarif":                                                                             {exit: 1},
 
 	// Render.
 	"valuescheck render examples/production-ha.yaml":                                                                          {exit: 0},
