@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/milvus-coord/milvus-coord/internal/coord"
+	"github.com/milvus-coord/milvus-coord/internal/manifests"
 	"github.com/milvus-coord/milvus-coord/internal/rules"
 	"github.com/milvus-coord/milvus-coord/internal/testtools"
 )
@@ -162,6 +164,28 @@ func TestManifestsOfTheUpstreamCharts(t *testing.T) {
 				assert.Contains(t, got, id)
 			}
 			assert.Contains(t, res.stdout, "Deployment m-milvus-mixcoord")
+		})
+	}
+}
+
+// TestTheChartsLivenessProbeKeepsPromotedStandbys: this chart's HA
+// coordinators probe liveness with tcpSocket, so ha-liveness-kills-standby's
+// precondition (HA replicas) holds and its probe check is what passes.
+func TestTheChartsLivenessProbeKeepsPromotedStandbys(t *testing.T) {
+	for _, file := range []string{chartDefaults, "../../examples/production-ha.yaml", "../../examples/mixcoord-ha.yaml"} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			rendered := runCLI(t, []string{"render", file}, "")
+			require.Equal(t, exitOK, rendered.code, rendered.stderr)
+			objs, _, problems := manifests.Objects("render", []byte(rendered.stdout))
+			require.Empty(t, problems)
+			m := coord.FromObjects(objs)
+			require.NotEmpty(t, m.Workloads)
+			for _, w := range m.Workloads {
+				require.True(t, w.Liveness.Known, w.Name)
+				assert.Equal(t, coord.ProbeTCPSocket, w.Liveness.Value.Kind, "%s", w.Name)
+				assert.Greater(t, w.Replicas.Value, 1, "%s runs standbys", w.Name)
+			}
+			assert.NotContains(t, runCLI(t, []string{"manifests", "-"}, rendered.stdout).stdout, "ha-liveness-kills-standby")
 		})
 	}
 }

@@ -56,7 +56,7 @@ func Rules() []finding.RuleDoc {
 		{ID: RuleNotText, Severity: finding.Error, Protects: "Binary input, or text neither UTF-8 nor UTF-16 with a byte order mark.", Fix: "Pass the YAML kubectl, helm template or kustomize wrote."},
 		{ID: RuleSyntax, Severity: finding.Error, Protects: "A document that is not valid YAML (kubectl refuses the stream); the other documents are still checked.", Fix: "Correct the YAML at the line shown."},
 		{ID: RuleAliasBomb, Severity: finding.Error, Protects: "A YAML alias bomb, or an alias that contains itself.", Fix: "Write the objects out instead of nesting aliases."},
-		{ID: RuleDupKey, Severity: finding.Error, Protects: "A key set twice in one mapping: kubectl's strict field validation refuses the object, a lax client keeps one of the two.", Fix: "Remove or merge one of them."},
+		{ID: RuleDupKey, Severity: finding.Warning, Protects: "A key set twice in one mapping: Helm and lax clients keep the last and silently drop the first; kubectl's strict field validation refuses the object.", Fix: "Remove or merge one of them."},
 		{ID: RuleNotObject, Severity: finding.Error, Protects: "A document that is no Kubernetes object: not a mapping, or without apiVersion and kind.", Fix: "Remove the document, or give it an apiVersion and a kind."},
 		{ID: RuleDecode, Severity: finding.Error, Protects: "A Deployment, StatefulSet, ConfigMap or PodDisruptionBudget that does not decode as its API type (the API server refuses it): it was not checked.", Fix: "Correct the field the message names."},
 		{ID: RuleEmpty, Severity: finding.Warning, Protects: "A stream without a single object: nothing was checked.", Fix: "Pass the objects (kubectl get deploy,sts,cm -o yaml, or helm template)."},
@@ -166,8 +166,10 @@ func parse(name string, data []byte) ([]document, []finding.Finding) {
 			} else {
 				budget = w.budget
 				for _, d := range w.dups {
-					out = append(out, problem(RuleDupKey, fmt.Sprintf("key %q is set twice in this mapping (first at line %d): kubectl's strict field validation refuses the object, and a lax client silently drops one value", d[1].Value, off+d[0].Line),
-						"remove one of the two, or merge them", at(off+d[1].Line, d[1].Column)))
+					f := problem(RuleDupKey, fmt.Sprintf("key %q is set twice in this mapping (first at line %d): Helm and lax clients keep this one and silently drop the first; kubectl's strict field validation refuses the object", d[1].Value, off+d[0].Line),
+						"remove one of the two, or merge them", at(off+d[1].Line, d[1].Column))
+					f.Severity = finding.Warning
+					out = append(out, f)
 				}
 			}
 			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
