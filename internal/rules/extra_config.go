@@ -19,6 +19,7 @@ var extraConfigContradicts = Rule{
 	Fix:      "Remove the setting from the extra config; set the coordinator's activeStandby.enabled or milvus.session.ttl instead.",
 	check: func(m *coord.Model) []Violation {
 		var out []Violation
+		seen := map[string]bool{}
 		for _, w := range m.Workloads {
 			for _, key := range w.HAKeys() {
 				win, overridden, ok := w.Config.Lookup(key)
@@ -26,6 +27,21 @@ var extraConfigContradicts = Rule{
 					continue
 				}
 				for _, o := range overridden {
+					if o.Derived && userOverrides(m, w, win, o) && !coord.SameValue(key, win, o) {
+						subject := coord.NormalizeKey(key) + "@" + win.At.Name()
+						if seen[subject] {
+							continue // one setting in every coordinator's config: one finding
+						}
+						seen[subject] = true
+						// A values key the user set, written into a config
+						// file that the user's own config file overrides
+						// (the upstream chart's default.yaml under user.yaml).
+						out = append(out, Violation{Subject: subject, At: win.At,
+							Message: fmt.Sprintf("%s is %s (%s), but %s is %s, which overrides it in the config of %s (a later config file over an earlier one): the values key is silently ignored",
+								o.At.Path, quote(o.Value), o.Where, win.Where, quote(win.Value), w.Name),
+							Fix: fmt.Sprintf("remove %s and set %s to the value you want", win.Where, o.At.Path)})
+						continue
+					}
 					if o.Derived || w.Config.InEnv(o) || coord.SameValue(key, win, o) {
 						continue
 					}
@@ -253,4 +269,11 @@ func valuesOr(w *coord.Workload, values, objects string) string {
 		return values
 	}
 	return objects
+}
+
+// userOverrides reports whether win, a config-file setting the user wrote,
+// overrides o, which the producer derived from a values key the user set.
+func userOverrides(m *coord.Model, w *coord.Workload, win, o coord.Setting) bool {
+	return !win.Derived && !w.Config.InEnv(win) && win.At.Object == "" && o.At.Object == "" &&
+		m.UserSet != nil && m.UserSet(o.At.Path)
 }

@@ -24,6 +24,17 @@ func TestExtraConfigContradicts(t *testing.T) {
 				Fix: "remove milvus.extraConfig.rootCoord.enableActiveStandby and set rootCoordinator.activeStandby.enabled to the value you want"}},
 		},
 		{
+			name:    "extraConfig overriding the TTL the user set in milvus.session.ttl: the values key is ignored",
+			overlay: "milvus: {session: {ttl: 30}, extraConfig: {common: {session: {ttl: 20}}}}",
+			user:    []string{"milvus.session.ttl", "milvus.extraConfig"},
+			want: []want{{Subject: "commonsessionttl@milvus.extraConfig.common.session.ttl",
+				At:  path("milvus.extraConfig.common.session.ttl"),
+				Msg: `milvus.session.ttl is "30" (milvus.session.ttl), but milvus.extraConfig.common.session.ttl is "20", which overrides it in the config of rootCoordinator`,
+				Fix: "remove milvus.extraConfig.common.session.ttl and set milvus.session.ttl to the value you want"}},
+		},
+		{name: "extraConfig overriding the chart's default TTL: the user chose extraConfig",
+			overlay: "milvus: {extraConfig: {common: {session: {ttl: 20}}}}", user: []string{"milvus.extraConfig"}},
+		{
 			name: "a TTL in user.yaml that extraConfig overrides, for every coordinator",
 			overlay: `
 extraConfigFiles:
