@@ -52,10 +52,12 @@ var readmeCommands = map[string]expect{
 	"bin/valuescheck --version": {covered: "TestGoInstall runs `valuescheck --version` on the binary it installs"},
 
 	// Next to the upstream chart.
-	"helm repo add milvus https://zilliztech.github.io/milvus-helm/":                 {covered: "the upstream chart's repository: needs the network, and nothing here depends on it"},
-	"helm install milvus milvus/milvus -f milvus-values.yaml":                        {covered: "installs the upstream chart: needs its repository and a cluster"},
-	"valuescheck examples/production-ha.yaml":                                        {exit: 0},
-	"helm install milvus-coord ./charts/milvus-coord -f examples/production-ha.yaml": {covered: "needs a cluster: tests/e2e installs the chart with the pinned Helm against a real kube-apiserver, and tests/examples checks and renders every example"},
+	"helm repo add milvus https://zilliztech.github.io/milvus-helm/":                                                     {covered: "the upstream chart's repository: needs the network, and nothing here depends on it"},
+	"helm install milvus milvus/milvus -f milvus-values.yaml":                                                            {covered: "installs the upstream chart: needs its repository and a cluster"},
+	"helm pull milvus --repo https://zilliztech.github.io/milvus-helm --version 4.2.24 --untar --untardir milvus-4.2.24": {covered: "needs the network: tests/upstream runs valuescheck --chart on unmodified copies of 4.2.24 and 5.0.19 from MILVUS_COORD_UPSTREAM_CHARTS"},
+	"valuescheck --chart milvus-4.2.24/milvus values.yaml":                                                               {covered: "needs the pulled chart: tests/upstream (TestMistakesFoundAtTheirLine, TestInputHandling) runs --chart on it"},
+	"valuescheck examples/production-ha.yaml":                                                                            {exit: 0},
+	"helm install milvus-coord ./charts/milvus-coord -f examples/production-ha.yaml":                                     {covered: "needs a cluster: tests/e2e installs the chart with the pinned Helm against a real kube-apiserver, and tests/examples checks and renders every example"},
 
 	// Examples.
 	"valuescheck examples/dev.yaml examples/production-ha.yaml examples/mixcoord-ha.yaml examples/kafka.yaml": {exit: 0},
