@@ -52,6 +52,9 @@ export MILVUS_COORD_PRE_COMMIT := $(PRE_COMMIT)
 export MILVUS_COORD_KUBE_CONTROLLER_MANAGER := $(KUBE_CONTROLLER_MANAGER)
 export MILVUS_COORD_KUBE_SCHEDULER := $(KUBE_SCHEDULER)
 export MILVUS_COORD_KWOK := $(KWOK)
+# tests/upstream checks valuescheck --chart against unmodified copies of zilliztech's
+# milvus chart 4.2.24 and 5.0.19 (README: how to get them elsewhere).
+export MILVUS_COORD_UPSTREAM_CHARTS ?= $(abspath ../shared/upstream-charts)
 # tests/cluster writes the HA figures it measured here (Markdown), and `make test` shows them.
 export MILVUS_COORD_CLUSTER_FIGURES := $(CURDIR)/bin/cluster-figures.md
 

@@ -45,6 +45,7 @@ Usage:
                                   render the chart like helm template (manifests on stdout)
   valuescheck rules               list every rule: ID, severity, what it protects, the fix
   valuescheck schema              print the chart's values.schema.json
+  valuescheck manifests [FILE...] check rendered or live objects (helm template, kubectl get -o yaml)
 
 Each FILE is one check: chart defaults, then every -f layer in order, then FILE,
 then --set-json, --set, --set-string, --set-file, --set-literal (Helm's order and
@@ -77,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return runRules(args[1:], stdout, stderr)
 		case "schema":
 			return runSchema(args[1:], stdout, stderr)
+		case "manifests":
+			return runManifests(args[1:], stdin, stdout, stderr)
 		}
 	}
 	return runCheck(args, stdin, stdout, stderr)

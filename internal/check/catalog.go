@@ -41,7 +41,11 @@ func (c *Chart) Catalog() []RuleInfo {
 		out = append(out, RuleInfo{ID: r.ID, Stage: "parse", Severity: r.Severity, Protects: r.Protects, Fix: r.Fix, HelmRefuses: helm(!r.HelmAccepts)})
 	}
 	for _, r := range schema.Rules() {
-		out = append(out, RuleInfo{ID: r.ID, Stage: "schema", Severity: r.Severity, Protects: r.Protects, Fix: r.Fix, HelmRefuses: HelmAlways})
+		refuses := HelmAlways
+		if c.validator == nil {
+			refuses = HelmNever // keys derived from a chart without a schema: Helm ignores unknown ones
+		}
+		out = append(out, RuleInfo{ID: r.ID, Stage: "schema", Severity: r.Severity, Protects: r.Protects, Fix: r.Fix, HelmRefuses: refuses})
 	}
 	enforced := c.enforcedRules()
 	for _, r := range rules.All() {
@@ -69,6 +73,9 @@ var guardTag = regexp.MustCompile(`\[([a-z][a-z0-9]*(?:-[a-z0-9]+)+) `)
 
 // enforcedRules are the rules the chart's schema entries or guards enforce.
 func (c *Chart) enforcedRules() []string {
+	if c.validator == nil {
+		return nil // a chart without a schema (the upstream chart) has no guards either
+	}
 	ids := c.validator.RuleIDs()
 	for _, t := range c.chart.Templates {
 		if t.Name == render.GuardTemplate {

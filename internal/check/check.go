@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -24,6 +25,7 @@ import (
 	"github.com/milvus-coord/milvus-coord/internal/render"
 	"github.com/milvus-coord/milvus-coord/internal/rules"
 	"github.com/milvus-coord/milvus-coord/internal/schema"
+	"github.com/milvus-coord/milvus-coord/internal/upstream"
 	"github.com/milvus-coord/milvus-coord/internal/values"
 )
 
@@ -38,7 +40,14 @@ type Chart struct {
 	defaults  *values.Defaults
 	validator *schema.Validator
 	schemaRaw []byte
+	// upstream is set for zilliztech's milvus chart (no schema): the keys it
+	// knows, and its major version, which decides its templates.
+	upstream      *upstream.Keys
+	upstreamMajor int
 }
+
+// ChartName is this project's chart, as its Chart.yaml names it.
+const ChartName = "milvus-coord"
 
 // LoadChart loads the chart at the root of fsys; dir is how findings name it.
 func LoadChart(fsys fs.FS, dir string) (*Chart, error) {
@@ -53,8 +62,17 @@ func LoadChart(fsys fs.FS, dir string) (*Chart, error) {
 		}
 	}
 	defaults := values.NewDefaults(path.Join(dir, chartutil.ValuesfileName), raw)
-	if len(ch.Schema) == 0 {
-		return nil, fmt.Errorf("chart %s has no values.schema.json", dir)
+	if upstream.Is(ch.Metadata) && len(ch.Schema) == 0 {
+		major, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(ch.Metadata.Version, "v"), ".", 2)[0])
+		return &Chart{Dir: dir, chart: ch, defaults: defaults, upstream: upstream.NewKeys(ch), upstreamMajor: major}, nil
+	}
+	if ch.Name() != ChartName || len(ch.Schema) == 0 {
+		what := fmt.Sprintf("chart %s is %s %s", dir, ch.Name(), ch.Metadata.Version)
+		if ch.Name() == ChartName {
+			what = fmt.Sprintf("chart %s is %s %s without its values.schema.json", dir, ch.Name(), ch.Metadata.Version)
+		}
+		return nil, fmt.Errorf("%s: valuescheck checks %s (with its values.schema.json) and zilliztech's %s chart %s.x (Chart.yaml name %q)",
+			what, ChartName, upstream.Name, strings.Join(upstream.Majors, ".x and "), upstream.Name)
 	}
 	validator, err := schema.Compile(ch.Schema)
 	if err != nil {
@@ -137,6 +155,10 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 		return c.finish(res, found, prov)
 	}
 
+	if c.upstream != nil {
+		return c.checkUpstream(res, found, user, vals, prov, opts)
+	}
+
 	// Keys and types.
 	schemaFindings, schemaEnforced := c.validator.ValidateAll(vals, prov.Scalar)
 	for _, f := range schemaFindings {
@@ -159,7 +181,7 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 	}
 	if len(enforced) == 0 && !finding.Fails(found, false) && !finding.Fails(ruleFindings, false) {
 		found = append(found, ruleFindings...)
-		rendered, objs, renderFindings := c.render(vals, opts.Render)
+		rendered, objs, renderFindings := c.render(c.chart, vals, opts.Render, nil)
 		found = append(found, renderFindings...)
 		if !finding.Fails(renderFindings, false) {
 			res.Rendered, res.Objects = rendered, objs
@@ -178,6 +200,52 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 	}
 	found = append(found, ruleFindings...)
 	found = append(found, c.unexplained(enforced)...)
+	return c.finish(res, found, prov)
+}
+
+// upstreamDefaultYAML is the config file the upstream chart generates whole
+// from its values (milvus.yaml, default.yaml, user.yaml: index 1).
+const upstreamDefaultYAML = 1
+
+// checkUpstream checks values of zilliztech's milvus chart: keys the chart
+// does not know, the HA rules on the model of what its templates deploy, and,
+// when nothing fails, its render, judged by the same rules. Helm refuses
+// none of what the keys or the rules find: the chart has no schema or guard.
+func (c *Chart) checkUpstream(res Result, found []finding.Finding, user map[string]any, vals chartutil.Values, prov *values.Provenance, opts Options) Result {
+	found = append(found, c.upstream.Unknown(user)...)
+	ch, err := render.WithDependencies(c.chart, user)
+	if err == nil {
+		vals, err = chartutil.CoalesceValues(ch, user)
+	}
+	if err != nil {
+		found = append(found, render.ErrorFinding(err))
+		return c.finish(res, found, prov)
+	}
+	model := coord.FromUpstream(vals, c.upstreamMajor)
+	model.UserSet = prov.SetByUser
+	found = append(found, rules.Run(model)...)
+	if !finding.Fails(found, false) {
+		rendered, objs, renderFindings := c.render(ch, vals, opts.Render, func(objects *coord.Model) {
+			// What the templates tell about the objects: default.yaml is
+			// written whole from the values; a customConfigMap is not in
+			// the render, and Milvus reads it; ingress is not the chart's.
+			coord.ChartWritten(objects, upstreamDefaultYAML)
+			for _, w := range objects.Workloads {
+				// The chart makes no NetworkPolicy: one for these pods
+				// comes from outside it, which --chart cannot see.
+				w.Ingress = coord.Fact[coord.Ingress]{}
+			}
+			if custom := vals["customConfigMap"]; custom != nil && custom != "" {
+				for _, w := range objects.Workloads {
+					coord.ExternalConfig(w, fmt.Sprintf("milvus.yaml of ConfigMap %v (customConfigMap)", custom), coord.Source{Path: "customConfigMap"})
+				}
+			}
+		})
+		found = append(found, renderFindings...)
+		if !finding.Fails(renderFindings, false) {
+			res.Rendered, res.Objects = rendered, objs
+		}
+	}
 	return c.finish(res, found, prov)
 }
 
@@ -237,8 +305,8 @@ func (c *Chart) finish(res Result, found []finding.Finding, prov *values.Provena
 // render renders the chart, checks the objects as the API server would, and
 // judges the model built from them by the same rules; template positions in
 // findings are made paths under the chart directory.
-func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Result, []render.Object, []finding.Finding) {
-	rendered, err := render.Render(c.chart, vals, opts)
+func (c *Chart) render(ch *chart.Chart, vals chartutil.Values, opts render.Options, prepare func(*coord.Model)) (*render.Result, []render.Object, []finding.Finding) {
+	rendered, err := render.Render(ch, vals, opts)
 	if err != nil {
 		// The chart's guards refuse what no rule reported (a chart copy
 		// whose guards differ): their own words, at the values they name.
@@ -263,6 +331,9 @@ func (c *Chart) render(vals chartutil.Values, opts render.Options) (*render.Resu
 	modelObjs := render.ModelObjects(objs)
 	placeResourceFindings(found, modelObjs)
 	model := coord.FromObjects(modelObjs)
+	if prepare != nil {
+		prepare(model)
+	}
 	for _, f := range rules.Run(model) {
 		if f.Origin.File != "" {
 			f.Origin.File = c.templatePath(f.Origin.File)

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/milvus-coord/milvus-coord/internal/coordtest"
+	"github.com/milvus-coord/milvus-coord/internal/finding"
 )
 
 const ns = coordtest.Namespace
@@ -312,4 +313,161 @@ func TestFromObjectsReadsTheStop(t *testing.T) {
 	grpc, _ = w.GRPCStopTimeout(m.Version)
 	assert.Equal(t, 7.0, grpc.Value, "any spelling Milvus normalises to grpc.gracefulStopTimeout")
 	assert.True(t, grpc.Set)
+}
+
+func TestFromObjectsReadsTheLivenessProbe(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		probe *corev1.Probe
+		want  Probe
+	}{
+		{"none", nil, Probe{Kind: ProbeNone}},
+		{"httpGet by port name", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString("metrics")}}},
+			Probe{Kind: ProbeHTTPGet, Path: "/healthz", Port: "metrics"}},
+		{"tcpSocket by number", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(9091)}}},
+			Probe{Kind: ProbeTCPSocket, Port: "9091"}},
+		{"grpc", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 19530}}},
+			Probe{Kind: ProbeGRPC, Port: "19530"}},
+		{"exec", &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}},
+			Probe{Kind: ProbeExec}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := deployment("coord-rootcoord", 1, image, "rootcoord")
+			d.Spec.Template.Spec.Containers[0].LivenessProbe = tc.probe
+			m := FromObjects(objects(d))
+			require.Len(t, m.Workloads, 1)
+			at := Source{Object: "Deployment coord-rootcoord", Path: "spec.template.spec.containers[coord].livenessProbe"}
+			tc.want.Container, tc.want.At = "coord", at
+			assert.Equal(t, Known(tc.want, at), m.Workloads[0].Liveness)
+		})
+	}
+}
+
+func TestFromObjectsReadsAStatefulSet(t *testing.T) {
+	d := deployment("coord-mixcoord", 3, "milvusdb/milvus:v2.6.8", "mixcoord")
+	four := intstr.FromInt32(4)
+	s := &appsv1.StatefulSet{ObjectMeta: d.ObjectMeta, Spec: appsv1.StatefulSetSpec{Replicas: d.Spec.Replicas, Template: d.Spec.Template,
+		PodManagementPolicy: appsv1.ParallelPodManagement,
+		UpdateStrategy:      appsv1.StatefulSetUpdateStrategy{RollingUpdate: &appsv1.RollingUpdateStatefulSetStrategy{MaxUnavailable: &four}}}}
+	m := FromObjects(objects(s))
+	require.Len(t, m.Workloads, 1)
+	w := m.Workloads[0]
+	assert.Equal(t, "StatefulSet coord-mixcoord", w.Name)
+	assert.Equal(t, Mixcoord, w.Process)
+	assert.Equal(t, 3, w.Replicas.Value)
+	require.True(t, w.Strategy.Known)
+	st := w.Strategy.Value
+	assert.Equal(t, KindStatefulSet, st.Controller)
+	assert.Equal(t, "RollingUpdate", st.Type, "the API server's default")
+	assert.Equal(t, "spec.updateStrategy.rollingUpdate.maxUnavailable", st.MaxUnavailableAt.Path)
+	for _, tc := range []struct {
+		max               *intstr.IntOrString
+		replicas, unavail int
+	}{
+		{nil, 3, 1}, {&four, 3, 4}, {ptr(intstr.FromString("50%")), 3, 2}, {ptr(intstr.FromString("1%")), 3, 1}, {ptr(intstr.FromInt32(0)), 3, 1},
+	} {
+		st.MaxUnavailable = tc.max
+		surge, unavailable := st.Resolved(tc.replicas)
+		assert.Zero(t, surge, "a StatefulSet never surges")
+		assert.Equal(t, tc.unavail, unavailable, "maxUnavailable %v of %d", tc.max, tc.replicas)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFromObjectsReadsEnvFromConfigMaps(t *testing.T) {
+	d := deployment("coord-rootcoord", 2, image, "rootcoord")
+	c := &d.Spec.Template.Spec.Containers[0]
+	c.EnvFrom = []corev1.EnvFromSource{
+		{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "env"}}},
+		{Prefix: "COMMON_", ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "prefixed"}}},
+		{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "secret"}}},
+	}
+	ref := func(cm, key string) *corev1.EnvVarSource {
+		return &corev1.EnvVarSource{ConfigMapKeyRef: &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: cm}, Key: key}}
+	}
+	c.Env = []corev1.EnvVar{
+		{Name: "DATA_COORD_ENABLE_ACTIVE_STANDBY", ValueFrom: ref("env", "ha")},
+		{Name: "QUERY_COORD_ENABLE_ACTIVE_STANDBY", ValueFrom: ref("missing", "ha")},
+	}
+	cm := func(name string, data map[string]string) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Data: data}
+	}
+	m := FromObjects(objects(d,
+		cm("env", map[string]string{"ROOT_COORD_ENABLE_ACTIVE_STANDBY": "true", "ha": "1"}),
+		cm("prefixed", map[string]string{"SESSION_TTL": "25"})))
+	require.Len(t, m.Workloads, 1)
+	w := m.Workloads[0]
+
+	s := w.ActiveStandby(RootCoord, m.Version)
+	assert.True(t, s.On, "envFrom ConfigMap env")
+	assert.Equal(t, "env ROOT_COORD_ENABLE_ACTIVE_STANDBY of Deployment coord-rootcoord (envFrom ConfigMap env)", s.Setting.Where)
+	assert.Equal(t, Source{Object: "ConfigMap env", Path: "data.ROOT_COORD_ENABLE_ACTIVE_STANDBY"}, s.Setting.At)
+
+	ttl, _, ok := w.SessionTTL()
+	assert.True(t, ok)
+	assert.Equal(t, 25, ttl, "envFrom with a prefix")
+
+	s = w.ActiveStandby(DataCoord, m.Version)
+	assert.True(t, s.On)
+	assert.False(t, s.Unknown, "configMapKeyRef resolved from the ConfigMap given")
+	assert.Equal(t, "1", s.Setting.Value)
+	assert.Equal(t, "env DATA_COORD_ENABLE_ACTIVE_STANDBY of Deployment coord-rootcoord (from ConfigMap env key ha)", s.Setting.Where)
+
+	s = w.ActiveStandby(QueryCoord, m.Version)
+	assert.True(t, s.Unknown, "a ConfigMap not given: the value is unknown, not empty")
+}
+
+func TestFromObjectsLocatesFields(t *testing.T) {
+	var asked []string
+	locate := func(file string) func(string) finding.Origin {
+		return func(p string) finding.Origin {
+			asked = append(asked, file+" "+p)
+			return finding.Origin{File: file, Line: len(asked)}
+		}
+	}
+	d := deployment("coord-rootcoord", 2, image, "rootcoord")
+	m := FromObjects([]Object{
+		{Object: d, At: Source{Object: "Deployment coord-rootcoord"}, Locate: locate("d.yaml")},
+		{Object: configMap("rootCoord: {enableActiveStandby: true}"), Locate: locate("cm.yaml")},
+	})
+	require.Len(t, m.Workloads, 1)
+	w := m.Workloads[0]
+	assert.Contains(t, asked, "d.yaml spec.replicas")
+	assert.Equal(t, "d.yaml", w.Replicas.At.Origin.File)
+	s := w.ActiveStandby(RootCoord, m.Version)
+	assert.Equal(t, "cm.yaml", s.Setting.At.Origin.File, "a setting from a ConfigMap points into the ConfigMap")
+	assert.Contains(t, asked, "cm.yaml data.user.yaml")
+}
+
+func TestFromObjectsReadsTheOperatorsConfigMount(t *testing.T) {
+	operator := func(args ...string) *appsv1.Deployment {
+		d := deployment("milvus-rootcoord", 2, image)
+		c := &d.Spec.Template.Spec.Containers[0]
+		c.Command, c.Args = nil, args
+		c.VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/milvus/configs/operator", ReadOnly: true}}
+		return d
+	}
+	cm := configMap("rootCoord:\n  enableActiveStandby: true\n")
+	m := FromObjects(objects(cm, operator("/milvus/tools/run.sh", "milvus", "run", "rootcoord")))
+	require.Len(t, m.Workloads, 1)
+	s := m.Workloads[0].ActiveStandby(RootCoord, m.Version)
+	assert.True(t, s.On, "run.sh links operator/user.yaml into the config directory")
+	assert.Equal(t, "rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-config", s.Setting.Where)
+
+	m = FromObjects(objects(cm, operator("milvus", "run", "rootcoord")))
+	require.Len(t, m.Workloads, 1)
+	assert.False(t, m.Workloads[0].ActiveStandby(RootCoord, m.Version).Set, "without run.sh nothing reads the operator directory")
+}
+
+func TestIndexcoordFollowsDatacoordFrom23(t *testing.T) {
+	for _, tc := range []struct {
+		image string
+		on    bool
+	}{{"milvusdb/milvus:v2.4.17", true}, {"milvusdb/milvus:v2.2.16", false}} {
+		d := deployment("coord-mixture", 2, tc.image, "mixture", "-rootcoord", "-querycoord", "-datacoord", "-indexcoord")
+		m := FromObjects(objects(d, configMap("dataCoord: {enableActiveStandby: true}")))
+		require.Len(t, m.Workloads, 1)
+		assert.Equal(t, tc.on, m.Workloads[0].ActiveStandby(IndexCoord, m.Version).On, "%s: dataCoord's key decides from 2.3", tc.image)
+	}
 }

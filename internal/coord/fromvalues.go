@@ -158,7 +158,9 @@ func workloadFromValues(vals map[string]any, key string, roles []Role, block map
 	w.Spread = spreadFromValues(vals, key, block)
 	if policy, ok := mapAt(vals, "networkPolicy"); ok {
 		if enabled, ok := boolAt(policy, "enabled"); ok {
-			w.Ingress = Known(Ingress{Restricted: enabled}, Source{Path: "networkPolicy.enabled"})
+			w.Ingress = Known(Ingress{Restricted: enabled, Why: "networkPolicy.enabled is false",
+				Remedy: "set networkPolicy.enabled: true (its default selectors admit every pod of the release namespace to the gRPC ports and a scraper in any namespace to port 9091)"},
+				Source{Path: "networkPolicy.enabled"})
 		}
 	}
 	if pdb, ok := mapAt(vals, "podDisruptionBudget"); ok {

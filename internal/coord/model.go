@@ -87,6 +87,37 @@ type Workload struct {
 	// Grace is the pods' terminationGracePeriodSeconds: the kubelet kills a
 	// pod this long after SIGTERM, whether or not it revoked its session.
 	Grace Fact[int]
+	// Liveness is the Milvus container's liveness probe (Kind "none" when it
+	// has none); unknown for values, whose probe this chart renders.
+	Liveness Fact[Probe]
+}
+
+// Probe kinds, as the Kubernetes probe handler fields are spelled.
+const (
+	ProbeHTTPGet   = "httpGet"
+	ProbeTCPSocket = "tcpSocket"
+	ProbeExec      = "exec"
+	ProbeGRPC      = "grpc"
+	ProbeNone      = "none"
+)
+
+// Probe is a container probe, as far as the rules read it.
+type Probe struct {
+	// Kind is the handler: httpGet, tcpSocket, exec, grpc, or none.
+	Kind string
+	// Path is the httpGet path ("/healthz"); empty for other kinds.
+	Path string
+	// Port is the httpGet, tcpSocket or grpc port as written: a number
+	// ("9091") or a container port name ("metrics").
+	Port string
+	// Container is the container the probe belongs to.
+	Container string
+	// At is the probe's field (spec.template.spec.containers[milvus].livenessProbe).
+	At Source
+	// Remedy, when set, says how to make it a tcpSocket probe in the
+	// producer's terms (a chart whose templates hard-code the probe names its
+	// values); empty for objects, whose field the rule names.
+	Remedy string
 }
 
 // Self is the workload as a source: the object, or the values block.
@@ -132,9 +163,15 @@ type Standby struct {
 // ActiveStandby returns whether Milvus runs role of w in active-standby mode,
 // following the version's rules: from 2.6.8 mixcoord always is; 2.6.0 to 2.6.7
 // mixcoord reads mixCoord.enableActiveStandby, falling back to the rootCoord
-// key; otherwise each role reads <section>.enableActiveStandby (env over files,
-// strconv.ParseBool, false when unset or unparsable).
+// key; from 2.3 indexcoord is datacoord's; otherwise each role reads
+// <section>.enableActiveStandby (env over files, strconv.ParseBool, false when
+// unset or unparsable).
 func (w *Workload) ActiveStandby(role Role, v Fact[Version]) Standby {
+	if role.Name == IndexCoord.Name && v.Known && !v.Value.HasIndexCoord() {
+		// From 2.3 datacoord registers the indexcoord session itself: its
+		// key decides (indexCoord.enableActiveStandby is read by no code).
+		role = DataCoord
+	}
 	if w.Process == Mixcoord && v.Known {
 		if v.Value.MixcoordAlwaysStandby() {
 			return Standby{On: true, Always: true}
@@ -183,9 +220,13 @@ func (w *Workload) SessionTTL() (ttl int, s Setting, ok bool) {
 	return ttl, s, err == nil
 }
 
-// Strategy is a Deployment's rollout strategy.
+// Strategy is a workload's rollout strategy.
 type Strategy struct {
-	Type string // RollingUpdate or Recreate
+	// Controller is the kind that rolls the pods: Deployment (also for values)
+	// or StatefulSet, which has no surge: it stops a pod before its
+	// replacement starts, and never runs two pods of one ordinal.
+	Controller string
+	Type       string // RollingUpdate or Recreate; a StatefulSet's RollingUpdate or OnDelete
 	// HasRollingUpdate is true when a rollingUpdate block is given (Kubernetes
 	// refuses one with Recreate).
 	HasRollingUpdate bool
@@ -198,8 +239,22 @@ type Strategy struct {
 // Resolved returns the pods a rollout may add above replicas and take away
 // below it, as the Deployment controller computes them: percentages of
 // replicas, surge rounded up and unavailable down, 25% when unset, and one
-// unavailable when both come to zero.
+// unavailable when both come to zero. For a StatefulSet the surge is zero and
+// maxUnavailable is 1 when unset, a percentage rounded up, at least 1 (the
+// StatefulSet controller).
 func (s Strategy) Resolved(replicas int) (surge, unavailable int) {
+	if s.Controller == KindStatefulSet {
+		one := intstr.FromInt32(1)
+		v := s.MaxUnavailable
+		if v == nil {
+			v = &one
+		}
+		n, err := intstr.GetScaledValueFromIntOrPercent(v, replicas, true)
+		if err != nil || n < 1 {
+			n = 1
+		}
+		return 0, n
+	}
 	quarter := intstr.FromString("25%")
 	resolve := func(v *intstr.IntOrString, up bool) int {
 		if v == nil {
@@ -257,6 +312,9 @@ type Ingress struct {
 	Restricted bool
 	// Policy names that NetworkPolicy, when the producer knows its name.
 	Policy string
+	// Why says what leaves the pods open, and Remedy what to change, in the
+	// producer's terms; empty for objects, where the rule names the pods.
+	Why, Remedy string
 }
 
 // MessageQueue is the message queue of the cluster: exactly one must be on.

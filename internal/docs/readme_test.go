@@ -52,22 +52,29 @@ var readmeCommands = map[string]expect{
 	"bin/valuescheck --version": {covered: "TestGoInstall runs `valuescheck --version` on the binary it installs"},
 
 	// Next to the upstream chart.
-	"helm repo add milvus https://zilliztech.github.io/milvus-helm/":                 {covered: "the upstream chart's repository: needs the network, and nothing here depends on it"},
-	"helm install milvus milvus/milvus -f milvus-values.yaml":                        {covered: "installs the upstream chart: needs its repository and a cluster"},
-	"valuescheck examples/production-ha.yaml":                                        {exit: 0},
-	"helm install milvus-coord ./charts/milvus-coord -f examples/production-ha.yaml": {covered: "needs a cluster: tests/e2e installs the chart with the pinned Helm against a real kube-apiserver, and tests/examples checks and renders every example"},
+	"helm repo add milvus https://zilliztech.github.io/milvus-helm/":                                                     {covered: "the upstream chart's repository: needs the network, and nothing here depends on it"},
+	"helm install milvus milvus/milvus -f milvus-values.yaml":                                                            {covered: "installs the upstream chart: needs its repository and a cluster"},
+	"helm pull milvus --repo https://zilliztech.github.io/milvus-helm --version 4.2.24 --untar --untardir milvus-4.2.24": {covered: "needs the network: tests/upstream runs valuescheck --chart on unmodified copies of 4.2.24 and 5.0.19 from MILVUS_COORD_UPSTREAM_CHARTS"},
+	"valuescheck --chart milvus-4.2.24/milvus values.yaml":                                                               {covered: "needs the pulled chart: tests/upstream (TestMistakesFoundAtTheirLine, TestInputHandling) runs --chart on it"},
+	"valuescheck examples/production-ha.yaml":                                                                            {exit: 0},
+	"helm install milvus-coord ./charts/milvus-coord -f examples/production-ha.yaml":                                     {covered: "needs a cluster: tests/e2e installs the chart with the pinned Helm against a real kube-apiserver, and tests/examples checks and renders every example"},
 
 	// Examples.
 	"valuescheck examples/dev.yaml examples/production-ha.yaml examples/mixcoord-ha.yaml examples/kafka.yaml examples/milvus-docs-coordinator-ha.yaml": {exit: 0},
-	"valuescheck -f examples/overlays/base.yaml examples/overlays/staging.yaml examples/overlays/prod.yaml":   {exit: 0},
+	"valuescheck -f examples/overlays/base.yaml examples/overlays/staging.yaml examples/overlays/prod.yaml":                                            {exit: 0},
 
 	// Reading the output, exit codes, formats.
 	"valuescheck examples/broken/common-mistakes.yaml":                                       {exit: 1},
 	"valuescheck --set mixCoordinator.activeStandby.enabled=false examples/mixcoord-ha.yaml": {exit: 1},
 	"valuescheck no-such-file.yaml":                                                          {exit: 2},
-	"valuescheck -o json examples/broken/common-mistakes.yaml":                               {exit: 1},
-	"valuescheck -o github examples/broken/common-mistakes.yaml":                             {exit: 1},
-	"valuescheck -o sarif examples/broken/common-mistakes.yaml > valuescheck.sarif":          {exit: 1},
+	// valuescheck manifests.
+	"kubectl get deploy,sts,cm,pdb -n milvus -l app.kubernetes.io/instance=my-release -o yaml | valuescheck manifests -":                                        {covered: "needs a cluster: internal/manifests and cmd/valuescheck check operator objects as kubectl prints them (a List)"},
+	"valuescheck manifests - < internal/manifests/testdata/input/operator-cluster.yaml":                                                                         {exit: 1},
+	"valuescheck render examples/production-ha.yaml | valuescheck manifests -":                                                                                  {exit: 0},
+	"helm template m ./milvus-4.2.24 --kube-version 1.37.2 --set mixCoordinator.replicas=2,mixCoordinator.activeStandby.enabled=true | valuescheck manifests -": {covered: "needs zilliztech's chart: cmd/valuescheck (TestManifestsOfTheUpstreamCharts) runs it with the pinned Helm on MILVUS_COORD_UPSTREAM_CHARTS"},
+	"valuescheck -o json examples/broken/common-mistakes.yaml":                                                                                                  {exit: 1},
+	"valuescheck -o github examples/broken/common-mistakes.yaml":                                                                                                {exit: 1},
+	"valuescheck -o sarif examples/broken/common-mistakes.yaml > valuescheck.sarif":                                                                             {exit: 1},
 
 	// Render.
 	"valuescheck render examples/production-ha.yaml":                                                                          {exit: 0},

@@ -75,6 +75,9 @@ func Decode(manifests []Manifest) ([]Object, []finding.Finding) {
 				Message: "a rendered object is not valid YAML: " + err.Error(), Fix: "correct the template"})
 			continue
 		}
+		if string(data) == "null" {
+			continue // only comments: Helm renders it, and nothing is applied
+		}
 		var head struct {
 			APIVersion string `json:"apiVersion"`
 			Kind       string `json:"kind"`

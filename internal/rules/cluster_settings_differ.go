@@ -25,6 +25,9 @@ var clusterSettingsDiffer = Rule{
 		}
 		var out []Violation
 		for _, key := range coord.ClusterShared {
+			if key == coord.StreamingEnv && m.Version.Known && !m.Version.Value.ReadsStreamingEnv() {
+				continue // 2.4 has no streaming service; 2.6 sets the variable itself
+			}
 			first := m.Workloads[0]
 			a, aSet := sharedValue(first, key)
 			if a.Unknown {

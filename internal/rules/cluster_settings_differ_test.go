@@ -34,8 +34,12 @@ func TestClusterSettingsDiffer(t *testing.T) {
 		},
 		{
 			name:    "streaming on in one block only: \"true\" is off, \"1\" is on",
-			overlay: "queryCoordinator: {extraEnv: [{name: MILVUS_STREAMING_SERVICE_ENABLED, value: \"1\"}]}\ndataCoordinator: {extraEnv: [{name: MILVUS_STREAMING_SERVICE_ENABLED, value: \"true\"}]}",
+			overlay: "image: {all: {tag: v2.5.27}}\nqueryCoordinator: {extraEnv: [{name: MILVUS_STREAMING_SERVICE_ENABLED, value: \"1\"}]}\ndataCoordinator: {extraEnv: [{name: MILVUS_STREAMING_SERVICE_ENABLED, value: \"true\"}]}",
 			want:    []want{{Subject: "milvusstreamingserviceenabled", At: path("queryCoordinator.extraEnv[0].name"), Msg: split}},
+		},
+		{
+			name:    "streaming on in one block only on 2.4: no streaming service, nothing to agree on",
+			overlay: "queryCoordinator: {extraEnv: [{name: MILVUS_STREAMING_SERVICE_ENABLED, value: \"1\"}]}",
 		},
 		{name: "streaming for all from the values", overlay: "image: {all: {tag: v2.5.27}}\nmilvus: {streaming: {enabled: true}}"},
 		{

@@ -19,6 +19,7 @@ var extraConfigContradicts = Rule{
 	Fix:      "Remove the setting from the extra config; set the coordinator's activeStandby.enabled or milvus.session.ttl instead.",
 	check: func(m *coord.Model) []Violation {
 		var out []Violation
+		seen := map[string]bool{}
 		for _, w := range m.Workloads {
 			for _, key := range w.HAKeys() {
 				win, overridden, ok := w.Config.Lookup(key)
@@ -26,6 +27,21 @@ var extraConfigContradicts = Rule{
 					continue
 				}
 				for _, o := range overridden {
+					if o.Derived && userOverrides(m, w, win, o) && !coord.SameValue(key, win, o) {
+						subject := coord.NormalizeKey(key) + "@" + win.At.Name()
+						if seen[subject] {
+							continue // one setting in every coordinator's config: one finding
+						}
+						seen[subject] = true
+						// A values key the user set, written into a config
+						// file that the user's own config file overrides
+						// (the upstream chart's default.yaml under user.yaml).
+						out = append(out, Violation{Subject: subject, At: win.At,
+							Message: fmt.Sprintf("%s is %s (%s), but %s is %s, which overrides it in the config of %s (a later config file over an earlier one): the values key is silently ignored",
+								o.At.Path, quote(o.Value), o.Where, win.Where, quote(win.Value), w.Name),
+							Fix: fmt.Sprintf("remove %s and set %s to the value you want", win.Where, o.At.Path)})
+						continue
+					}
 					if o.Derived || w.Config.InEnv(o) || coord.SameValue(key, win, o) {
 						continue
 					}
@@ -60,6 +76,22 @@ var (
 
 // extraConfigIgnored: keys that look like HA settings but that no Milvus code
 // of this version reads.
+// agreesWithDataCoord reports whether an indexCoord.enableActiveStandby
+// setting says what datacoord's key decides from 2.3 (the upstream chart
+// writes both from one value), or nothing reads either (2.6.8 mixcoord is
+// always active-standby): ignored, but it misleads nobody.
+func agreesWithDataCoord(m *coord.Model, w *coord.Workload, s coord.Setting) bool {
+	for _, x := range m.Workloads {
+		if x.Runs(coord.DataCoord) {
+			w = x // the key of the workload that runs datacoord decides
+			break
+		}
+	}
+	data := w.ActiveStandby(coord.DataCoord, m.Version)
+	on, valid := coord.ParseBool(s.Value)
+	return data.Always || valid && !s.Unknown && on == data.On
+}
+
 var extraConfigIgnored = Rule{
 	ID:       "extra-config-ignored",
 	Severity: finding.Error,
@@ -86,14 +118,16 @@ var extraConfigIgnored = Rule{
 						add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
 							Message: fmt.Sprintf("%s is set, but no Milvus code reads it (the key is %s): it is silently ignored",
 								s.Where, coord.ActiveStandbyKey(section)),
-							Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Where)})
+							Fix: valuesOr(w, fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Where),
+								fmt.Sprintf("remove %s and set %s in the config or env of %s", s.Where, coord.ActiveStandbyKey(section), w.Name))})
 					}
 				}
-				if indexGone && n == indexCoordStandby {
+				if indexGone && n == indexCoordStandby && !agreesWithDataCoord(m, w, s) {
 					add(Violation{Subject: n + "@" + s.At.Name(), At: s.At,
 						Message: fmt.Sprintf("%s is set, but on Milvus %s no code reads it: since 2.3 datacoord registers the indexcoord session and %s decides its mode",
 							s.Where, m.Version.Value, coord.ActiveStandbyKey(coord.DataCoord.Section)),
-						Fix: fmt.Sprintf("remove %s; dataCoordinator.activeStandby.enabled sets the mode", s.Where)})
+						Fix: valuesOr(w, fmt.Sprintf("remove %s; dataCoordinator.activeStandby.enabled sets the mode", s.Where),
+							fmt.Sprintf("remove %s; %s sets the mode", s.Where, coord.ActiveStandbyKey(coord.DataCoord.Section)))})
 				}
 			}
 			for _, r := range w.Roles {
@@ -104,7 +138,8 @@ var extraConfigIgnored = Rule{
 				add(Violation{Subject: s.Setting.Norm + "@" + s.Setting.At.Name(), At: s.Setting.At,
 					Message: fmt.Sprintf("%s is %s, which is no boolean Milvus parses (it reads true, false, 1, 0, t, f): Milvus silently runs %s without active-standby",
 						s.Setting.Where, quote(s.Setting.Value), r.Name),
-					Fix: fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Setting.Where)})
+					Fix: valuesOr(w, fmt.Sprintf("remove %s and set activeStandby.enabled in the coordinator's values block", s.Setting.Where),
+						fmt.Sprintf("set %s to true or false", s.Setting.Where))})
 			}
 		}
 		return out
@@ -241,4 +276,20 @@ func valuesValue(s coord.Setting) string {
 		return boolWord(b)
 	}
 	return s.Value
+}
+
+// valuesOr is the fix in values terms for a workload a values block made, else
+// the fix in the objects' own terms (manifests).
+func valuesOr(w *coord.Workload, values, objects string) string {
+	if w.Block != "" {
+		return values
+	}
+	return objects
+}
+
+// userOverrides reports whether win, a config-file setting the user wrote,
+// overrides o, which the producer derived from a values key the user set.
+func userOverrides(m *coord.Model, w *coord.Workload, win, o coord.Setting) bool {
+	return !win.Derived && !w.Config.InEnv(win) && win.At.Object == "" && o.At.Object == "" &&
+		m.UserSet != nil && m.UserSet(o.At.Path)
 }

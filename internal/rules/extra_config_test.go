@@ -24,6 +24,17 @@ func TestExtraConfigContradicts(t *testing.T) {
 				Fix: "remove milvus.extraConfig.rootCoord.enableActiveStandby and set rootCoordinator.activeStandby.enabled to the value you want"}},
 		},
 		{
+			name:    "extraConfig overriding the TTL the user set in milvus.session.ttl: the values key is ignored",
+			overlay: "milvus: {session: {ttl: 30}, extraConfig: {common: {session: {ttl: 20}}}}",
+			user:    []string{"milvus.session.ttl", "milvus.extraConfig"},
+			want: []want{{Subject: "commonsessionttl@milvus.extraConfig.common.session.ttl",
+				At:  path("milvus.extraConfig.common.session.ttl"),
+				Msg: `milvus.session.ttl is "30" (milvus.session.ttl), but milvus.extraConfig.common.session.ttl is "20", which overrides it in the config of rootCoordinator`,
+				Fix: "remove milvus.extraConfig.common.session.ttl and set milvus.session.ttl to the value you want"}},
+		},
+		{name: "extraConfig overriding the chart's default TTL: the user chose extraConfig",
+			overlay: "milvus: {extraConfig: {common: {session: {ttl: 20}}}}", user: []string{"milvus.extraConfig"}},
+		{
 			name: "a TTL in user.yaml that extraConfig overrides, for every coordinator",
 			overlay: `
 extraConfigFiles:
@@ -69,6 +80,14 @@ func TestExtraConfigIgnored(t *testing.T) {
 				Msg: "milvus.extraConfig.indexCoord.enableActiveStandby is set, but on Milvus 2.4.17 no code reads it: since 2.3 datacoord registers the indexcoord session and dataCoord.enableActiveStandby decides its mode",
 				Fix: "remove milvus.extraConfig.indexCoord.enableActiveStandby; dataCoordinator.activeStandby.enabled sets the mode"}},
 		},
+		{name: "indexCoord.enableActiveStandby equal to dataCoord's on 2.4: ignored, but it says what decides (the upstream chart writes both)",
+			overlay: `milvus: {extraConfig: {indexCoord: {enableActiveStandby: true}}}`},
+		{
+			name:    "indexCoord.enableActiveStandby against dataCoord's on 2.4: it misleads",
+			overlay: "dataCoordinator: {replicas: 1, activeStandby: {enabled: false}}\nmilvus: {extraConfig: {indexCoord: {enableActiveStandby: true}}}",
+			want: []want{{Subject: "indexcoordenableactivestandby@milvus.extraConfig.indexCoord.enableActiveStandby",
+				At: path("milvus.extraConfig.indexCoord.enableActiveStandby"), Msg: "no code reads it"}},
+		},
 		{name: "indexCoord.enableActiveStandby on 2.2 is read", overlay: "image: {all: {tag: v2.2.16}}\nmilvus: {extraConfig: {indexCoord: {enableActiveStandby: true}}}"},
 		{
 			name:    "the docs page's activeStandby.enabled is read by no code",
@@ -85,7 +104,7 @@ func TestExtraConfigIgnored(t *testing.T) {
 			want: []want{{Subject: "rootcoordenableactivestandby@data.user.yaml of ConfigMap coord-rootcoord-config",
 				At:  coord.Source{Object: "ConfigMap coord-rootcoord-config", Path: "data.user.yaml"},
 				Msg: `rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-rootcoord-config is "yes", which is no boolean Milvus parses (it reads true, false, 1, 0, t, f): Milvus silently runs rootcoord without active-standby`,
-				Fix: "remove rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-rootcoord-config and set activeStandby.enabled in the coordinator's values block"}},
+				Fix: "set rootCoord.enableActiveStandby in data.user.yaml of ConfigMap coord-rootcoord-config to true or false"}},
 		},
 		{
 			name: "objects: T in the env is true",

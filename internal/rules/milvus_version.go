@@ -84,10 +84,15 @@ var indexCoordinatorRemoved = Rule{
 		var out []Violation
 		for _, w := range m.Workloads {
 			if w.Process == coord.Single && w.Runs(coord.IndexCoord) {
-				out = append(out, Violation{Subject: coord.IndexCoord.Name, At: w.Self(),
+				v := Violation{Subject: coord.IndexCoord.Name, At: w.Self(),
 					Message: fmt.Sprintf("%s runs indexcoord on Milvus %s: since 2.3 datacoord coordinates indexes and registers the indexcoord session itself, so the two fight over it",
 						w.Name, m.Version.Value),
-					Fix: fmt.Sprintf("remove %s; datacoord runs index coordination", w.Name)})
+					Fix: fmt.Sprintf("remove %s; datacoord runs index coordination", w.Name)}
+				if w.Block != "" {
+					v.At = m.Blame(coord.Source{Path: w.Block + ".enabled"}, w.Self())
+					v.Fix = fmt.Sprintf("set %s.enabled: false; datacoord runs index coordination", w.Block)
+				}
+				out = append(out, v)
 			}
 		}
 		return out

@@ -34,10 +34,14 @@ var networkPolicyOpen = Rule{
 		}
 		at := open[0].Ingress.At
 		v := Violation{Subject: "ingress", At: at}
-		if at.Object == "" {
-			v.Message = fmt.Sprintf("%s is false, so no NetworkPolicy limits who connects to %s: any pod that can route to them reaches their gRPC ports, which create and drop collections and hold the cluster's metadata, and their metrics port 9091",
-				at.Path, strings.Join(names, ", "))
-			v.Fix = fmt.Sprintf("set %s: true (its default selectors admit every pod of the release namespace to the gRPC ports and a scraper in any namespace to port 9091)", at.Path)
+		in := open[0].Ingress.Value
+		if in.Why != "" {
+			v.Message = fmt.Sprintf("%s, so no NetworkPolicy limits who connects to %s: any pod that can route to them reaches their gRPC ports, which create and drop collections and hold the cluster's metadata, and their metrics port 9091",
+				in.Why, strings.Join(names, ", "))
+			v.Fix = in.Remedy
+			if len(open) > 1 && open[1].Ingress.Value.Remedy != in.Remedy {
+				v.Fix += ", and the same for " + strings.Join(names[1:], ", ")
+			}
 			return []Violation{v}
 		}
 		v.Message = fmt.Sprintf("no NetworkPolicy limits who connects to the pods of %s: any pod that can route to them reaches their gRPC ports, which create and drop collections and hold the cluster's metadata, and their metrics port 9091",

@@ -213,13 +213,8 @@ func (v *Validator) finding(vals map[string]any, e gojsonschema.ResultError, sca
 		if why, ok := retired[key]; ok && len(segments) == 0 {
 			f.Message = fmt.Sprintf("%s is not a value of this chart: %s", f.Path, why)
 			f.Fix = "remove " + key
-		} else if s := v.suggest(segments, key); s != "" {
-			f.Fix = fmt.Sprintf("did you mean %s? rename %s to %s", s, key, s)
-			if first, rest, nested := strings.Cut(s, "."); nested {
-				f.Fix = fmt.Sprintf("did you mean %s? replace %s with %s: {%s: <its value>}", s, key, first, rest)
-			}
 		} else {
-			f.Fix = fmt.Sprintf("remove %s; the keys allowed here are %s", key, strings.Join(v.keys(segments), ", "))
+			f.Fix = UnknownKeyFix(key, v.keys(segments))
 		}
 	case "required":
 		key := fmt.Sprint(details["property"])
@@ -356,9 +351,21 @@ var misplaced = map[string]string{
 	"replica":             "replicas",
 }
 
-// suggest returns the allowed key at segments that key most likely meant, or "".
-func (v *Validator) suggest(segments []string, key string) string {
-	allowed := v.keys(segments)
+// UnknownKeyFix is the fix for an unknown key where the allowed keys are
+// allowed: the key it most likely meant, or the keys to choose from.
+func UnknownKeyFix(key string, allowed []string) string {
+	s := Suggest(key, allowed)
+	if s == "" {
+		return fmt.Sprintf("remove %s; the keys allowed here are %s", key, strings.Join(allowed, ", "))
+	}
+	if first, rest, nested := strings.Cut(s, "."); nested {
+		return fmt.Sprintf("did you mean %s? replace %s with %s: {%s: <its value>}", s, key, first, rest)
+	}
+	return fmt.Sprintf("did you mean %s? rename %s to %s", s, key, s)
+}
+
+// Suggest returns the allowed key that key most likely meant, or "".
+func Suggest(key string, allowed []string) string {
 	if m, ok := misplaced[key]; ok {
 		first, _, _ := strings.Cut(m, ".")
 		if slices.Contains(allowed, first) {
