@@ -11,20 +11,18 @@ package manifests
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/milvus-coord/milvus-coord/internal/finding"
+	"github.com/milvus-coord/milvus-coord/internal/textenc"
 )
 
 const (
@@ -117,8 +115,8 @@ func parse(name string, data []byte) ([]document, []finding.Finding) {
 		return nil, []finding.Finding{problem(RuleTooLarge, fmt.Sprintf("the stream is larger than the %d MiB a manifest stream may have", MaxSize>>20),
 			"check the objects of one installation at a time", at(0, 0))}
 	}
-	data = fromUTF16(data)
-	if bad := firstNonText(data); bad >= 0 {
+	data = bytes.TrimPrefix(textenc.FromUTF16(data), []byte("\xef\xbb\xbf")) // and a UTF-8 byte order mark
+	if bad := textenc.FirstNonText(data); bad >= 0 {
 		line := 1 + bytes.Count(data[:bad], []byte("\n"))
 		return nil, []finding.Finding{problem(RuleNotText, "the stream is not UTF-8 text: binary data, or text in another encoding",
 			"pass the YAML that kubectl, helm template or kustomize wrote, saved as UTF-8", at(line, 0))}
@@ -271,40 +269,4 @@ func (w *walk) stop(n *yaml.Node) {
 	if len(w.aliases) > 0 {
 		w.at = *w.aliases[0]
 	}
-}
-
-// fromUTF16 returns UTF-16 text with a byte order mark as UTF-8, and any
-// other data as it is.
-func fromUTF16(data []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		order = binary.BigEndian
-	default:
-		return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
-	}
-	body := data[2:]
-	if len(body)%2 != 0 {
-		return data // not UTF-16 after all: the text check refuses it
-	}
-	units := make([]uint16, len(body)/2)
-	for i := range units {
-		units[i] = order.Uint16(body[2*i:])
-	}
-	return []byte(string(utf16.Decode(units)))
-}
-
-// firstNonText returns the offset of the first NUL byte or invalid UTF-8
-// sequence, or -1 for text.
-func firstNonText(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == 0 || r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }

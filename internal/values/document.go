@@ -11,20 +11,18 @@ package values
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"slices"
 	"strconv"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/milvus-coord/milvus-coord/internal/finding"
+	"github.com/milvus-coord/milvus-coord/internal/textenc"
 )
 
 const (
@@ -117,8 +115,8 @@ func parse(name string, data []byte) (*Document, []finding.Finding) {
 	}
 	// UTF-16 with a byte order mark is text to Helm's YAML parser: read it as
 	// the UTF-8 it stands for (lines and columns count characters alike).
-	data = fromUTF16(data)
-	if bad := firstNonText(data); bad >= 0 {
+	data = textenc.FromUTF16(data)
+	if bad := textenc.FirstNonText(data); bad >= 0 {
 		line := 1 + bytes.Count(data[:bad], []byte("\n"))
 		return fail(RuleNotText, "the file is not UTF-8 text: binary data, or text in another encoding such as Latin-1",
 			"pass a YAML values file saved as UTF-8", at(line, 0))
@@ -233,42 +231,6 @@ func emptyDocument(doc *yaml.Node) bool {
 	}
 	n := doc.Content[0]
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && n.Style == 0
-}
-
-// fromUTF16 returns UTF-16 text with a byte order mark as UTF-8, and any other
-// data as it is.
-func fromUTF16(data []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		order = binary.BigEndian
-	default:
-		return data
-	}
-	body := data[2:]
-	if len(body)%2 != 0 {
-		return data // not UTF-16 after all: the text check refuses it
-	}
-	units := make([]uint16, len(body)/2)
-	for i := range units {
-		units[i] = order.Uint16(body[2*i:])
-	}
-	return []byte(string(utf16.Decode(units)))
-}
-
-// firstNonText returns the offset of the first NUL byte or invalid UTF-8
-// sequence, or -1 for text.
-func firstNonText(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == 0 || r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }
 
 func resolve(n *yaml.Node) *yaml.Node {
