@@ -17,6 +17,7 @@ import (
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
+	"github.com/milvus-coord/milvus-coord/internal/yamlnode"
 )
 
 // head is what every object says of itself.
@@ -62,14 +63,14 @@ func Objects(name string, data []byte) (objs []coord.Object, total int, out []fi
 
 // objects decodes one document: an object, or a List whose items are.
 func objects(file string, node *yaml.Node, line int, data []byte) ([]coord.Object, int, []finding.Finding) {
-	n := resolve(node)
+	n := yamlnode.Resolve(node)
 	at := finding.Origin{File: file, Line: line + n.Line, Col: n.Column}
 	notObject := func(msg string) []finding.Finding {
 		return []finding.Finding{{Rule: RuleNotObject, Severity: finding.Error, Origin: at, Message: msg,
 			Fix: "remove the document, or make it a Kubernetes object with an apiVersion and a kind"}}
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, 0, notObject(fmt.Sprintf("the document is a %s, not a Kubernetes object: it was not checked", kindName(n)))
+		return nil, 0, notObject(fmt.Sprintf("the document is a %s, not a Kubernetes object: it was not checked", yamlnode.KindName(n)))
 	}
 	var h head
 	if err := json.Unmarshal(data, &h); err != nil {
@@ -156,19 +157,19 @@ func locator(file string, line int, obj *yaml.Node) func(string) finding.Origin 
 		}
 	walk:
 		for len(parts) > 0 {
-			if resolve(n).Kind != yaml.MappingNode {
+			if yamlnode.Resolve(n).Kind != yaml.MappingNode {
 				break
 			}
 			// The longest run of parts that is a key: ConfigMap keys hold dots.
 			for j := len(parts); j > 0; j-- {
 				key, sel, hasSel := cutSelector(strings.Join(parts[:j], "."))
-				k, v := entry(resolve(n), key)
+				k, v := entry(yamlnode.Resolve(n), key)
 				if k == nil {
 					continue
 				}
 				at, n, parts = k, v, parts[j:]
 				if hasSel {
-					item := selectItem(resolve(v), sel)
+					item := selectItem(yamlnode.Resolve(v), sel)
 					if item == nil {
 						break walk
 					}
@@ -206,7 +207,7 @@ func selectItem(list *yaml.Node, sel string) *yaml.Node {
 		return nil
 	}
 	for _, item := range list.Content {
-		if _, v := entry(resolve(item), "name"); v != nil && resolve(v).Value == sel {
+		if _, v := entry(yamlnode.Resolve(item), "name"); v != nil && yamlnode.Resolve(v).Value == sel {
 			return item
 		}
 	}
@@ -231,22 +232,5 @@ func child(m *yaml.Node, key string) *yaml.Node {
 	if v == nil {
 		return nil
 	}
-	return resolve(v)
-}
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.MappingNode:
-		return "mapping"
-	}
-	return "scalar"
+	return yamlnode.Resolve(v)
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 	"github.com/milvus-coord/milvus-coord/internal/textenc"
+	"github.com/milvus-coord/milvus-coord/internal/yamlnode"
 )
 
 const (
@@ -158,8 +159,8 @@ func parse(name string, data []byte) (*Document, []finding.Finding) {
 		return fail(RuleNotMapping, "the top level is a scalar, not a mapping of values",
 			"write the values as `key: value` lines at the top level", at(doc.Line, doc.Column))
 	}
-	if resolve(doc).Kind != yaml.MappingNode {
-		return fail(RuleNotMapping, fmt.Sprintf("the top level is a %s, not a mapping of values", kindName(resolve(doc))),
+	if yamlnode.Resolve(doc).Kind != yaml.MappingNode {
+		return fail(RuleNotMapping, fmt.Sprintf("the top level is a %s, not a mapping of values", yamlnode.KindName(yamlnode.Resolve(doc))),
 			"write the values as `key: value` lines at the top level", at(doc.Line, doc.Column))
 	}
 
@@ -233,23 +234,6 @@ func emptyDocument(doc *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && n.Style == 0
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.MappingNode:
-		return "mapping"
-	}
-	return "scalar"
-}
-
 // walker builds the position tree of one document, refusing duplicate keys and
 // bounding alias expansion.
 type walker struct {
@@ -283,7 +267,7 @@ func (w *walker) node(n *yaml.Node, keyLine, keyCol int) *posNode {
 		w.aliases = append(w.aliases, Pos{n.Line, n.Column})
 		defer func() { w.aliases = w.aliases[:len(w.aliases)-1] }()
 	}
-	v := resolve(n)
+	v := yamlnode.Resolve(n)
 	if w.inProgress[v] {
 		w.selfReference(n)
 		return &posNode{}
@@ -437,11 +421,11 @@ func (w *walker) selfReference(at *yaml.Node) {
 }
 
 func mergeSources(n *yaml.Node) []*yaml.Node {
-	n = resolve(n)
+	n = yamlnode.Resolve(n)
 	if n.Kind == yaml.SequenceNode {
 		out := make([]*yaml.Node, 0, len(n.Content))
 		for _, c := range n.Content {
-			out = append(out, resolve(c))
+			out = append(out, yamlnode.Resolve(c))
 		}
 		return out
 	}
