@@ -153,7 +153,13 @@ func FromObjects(objs []Object) *Model {
 		}
 		w.Replicas = Known(replicas, field("spec.replicas"))
 		w.Heaptrack = Known(underHeaptrack(c), field("spec.template.spec.containers[].args"))
-		w.Config = containerConfig(d, c, configMaps, field)
+		var missing []string
+		w.Config, missing = containerConfig(d, c, configMaps, field)
+		for _, name := range missing {
+			// `kubectl get deploy` without its ConfigMaps: Milvus reads a
+			// config nobody here can see, not Milvus' defaults.
+			ExternalConfig(w, "ConfigMap "+name, field("spec.template.spec.volumes"))
+		}
 		grace := 30 // the API server's default
 		if g := d.pod.Spec.TerminationGracePeriodSeconds; g != nil {
 			grace = int(*g)
@@ -264,8 +270,10 @@ func imageTag(image string) (string, bool) {
 // containerConfig reads the config files the container mounts into the
 // Milvus config directory from ConfigMaps, then its env: envFrom first, then
 // env, which overrides it (as the kubelet builds the environment).
-func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]configMapObject, field func(string) Source) *Config {
-	cfg := &Config{Env: &Layer{}}
+// containerConfig also returns the ConfigMaps the container mounts as
+// config files that the input does not hold.
+func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]configMapObject, field func(string) Source) (cfg *Config, missing []string) {
+	cfg = &Config{Env: &Layer{}}
 	lookup := func(name string) (configMapObject, bool) {
 		cm, ok := configMaps[d.namespace+"/"+name]
 		return cm, ok
@@ -275,10 +283,13 @@ func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]c
 		return Source{Object: "ConfigMap " + cm.cm.Name, Path: p, Origin: cm.obj.origin(p), Block: field("").Block}
 	}
 	volumes := map[string]configMapObject{}
+	absent := map[string]string{} // volume -> a ConfigMap the input does not hold
 	for _, v := range d.pod.Spec.Volumes {
 		if v.ConfigMap != nil {
 			if cm, ok := lookup(v.ConfigMap.Name); ok {
 				volumes[v.Name] = cm
+			} else {
+				absent[v.Name] = v.ConfigMap.Name
 			}
 		}
 	}
@@ -287,6 +298,12 @@ func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]c
 	for _, vm := range c.VolumeMounts {
 		cm, ok := volumes[vm.Name]
 		if !ok {
+			name, gone := absent[vm.Name]
+			read := path.Dir(vm.MountPath) == configDir && vm.SubPath != "" || path.Clean(vm.MountPath) == configDir ||
+				path.Clean(vm.MountPath) == operatorConfigDir && runsOperatorScript(c)
+			if gone && read && !slices.Contains(missing, name) {
+				missing = append(missing, name)
+			}
 			continue
 		}
 		switch {
@@ -351,7 +368,7 @@ func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]c
 		}
 		cfg.Env.Set(s)
 	}
-	return cfg
+	return cfg, missing
 }
 
 // runsOperatorScript reports whether the container starts through the

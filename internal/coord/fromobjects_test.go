@@ -210,7 +210,7 @@ func TestFromObjectsCases(t *testing.T) {
 			},
 		},
 		{
-			name: "a missing ConfigMap, a ConfigMap of another namespace and a mount elsewhere are no config",
+			name: "a ConfigMap of another namespace is not the pod's, and a mount elsewhere is no config: the pod's is not in the input",
 			objs: func() []Object {
 				d := deployment("coord-rootcoord", 2, image, "rootcoord")
 				d.Spec.Template.Spec.Containers[0].VolumeMounts = append(d.Spec.Template.Spec.Containers[0].VolumeMounts,
@@ -220,7 +220,10 @@ func TestFromObjectsCases(t *testing.T) {
 				return objects(cm, d)
 			},
 			check: func(t *testing.T, m *Model) {
-				assert.False(t, m.Workloads[0].ActiveStandby(RootCoord, m.Version).Set)
+				s := m.Workloads[0].ActiveStandby(RootCoord, m.Version)
+				assert.True(t, s.Unknown, "Milvus reads the config of a ConfigMap nobody here sees, not its defaults")
+				assert.Equal(t, "ConfigMap coord-config", s.Setting.Where)
+				assert.Equal(t, Source{Object: "Deployment coord-rootcoord", Path: "spec.template.spec.volumes"}, s.Setting.At)
 			},
 		},
 		{

@@ -84,7 +84,7 @@ func TestHAReplicasNeedStandby(t *testing.T) {
 		{
 			name: "objects: nothing sets the key",
 			objects: func() []coord.Object {
-				return objects(deployment("coord-datacoord", 2, "milvusdb/milvus:v2.4.17", "datacoord"))
+				return objects(configMap("coord-datacoord", ""), deployment("coord-datacoord", 2, "milvusdb/milvus:v2.4.17", "datacoord"))
 			},
 			want: []want{{
 				Subject: "datacoord", At: coord.Source{Object: "Deployment coord-datacoord"},

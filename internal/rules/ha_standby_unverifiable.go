@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
@@ -34,6 +35,10 @@ var haStandbyUnverifiable = Rule{
 					Message: fmt.Sprintf("%s runs %d replicas and reads %s from %s, which is not among the input: if it does not set %s: true, Milvus runs %s without active-standby and the extra replicas crash-loop on the session key",
 						w.Name, w.Replicas.Value, key, s.Setting.Where, key, r.Name),
 					Fix: fmt.Sprintf("make sure %s sets %s: true", s.Setting.Where, key)}
+				if s.Setting.At.Object != "" && strings.HasPrefix(s.Setting.Where, "ConfigMap ") {
+					name := strings.TrimPrefix(s.Setting.Where, "ConfigMap ")
+					v.Fix = fmt.Sprintf("pass %s with the objects (kubectl get configmap %s -o yaml), so that what it sets can be checked, and make sure it sets %s: true", s.Setting.Where, name, key)
+				}
 				if s.Setting.At.Path == "customConfigMap" && w.Block != "" {
 					v.Fix = fmt.Sprintf("remove customConfigMap and set %s.activeStandby.enabled: true (put your own settings in extraConfigFiles[\"user.yaml\"])", w.Block)
 				}

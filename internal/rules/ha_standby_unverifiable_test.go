@@ -18,6 +18,21 @@ func TestHAStandbyUnverifiable(t *testing.T) {
 		{name: "this chart's values: the declared mode decides, extraEnv is another rule's",
 			overlay: "rootCoordinator: {replicas: 3, extraEnv: [{name: ROOT_COORD_ENABLE_ACTIVE_STANDBY, valueFrom: {secretKeyRef: {name: ha, key: on}}}]}"},
 		{
+			name: "objects: the ConfigMap the pods read their config from is not in the input",
+			objects: func() []coord.Object {
+				return objects(deployment("coord-root", 2, "milvusdb/milvus:v2.4.17", "rootcoord"))
+			},
+			want: []want{{Subject: "rootcoord", At: coord.Source{Object: "Deployment coord-root", Path: "spec.template.spec.volumes"},
+				Msg: "Deployment coord-root runs 2 replicas and reads rootCoord.enableActiveStandby from ConfigMap coord-root-config, which is not among the input",
+				Fix: "pass ConfigMap coord-root-config with the objects (kubectl get configmap coord-root-config -o yaml), so that what it sets can be checked, and make sure it sets rootCoord.enableActiveStandby: true"}},
+		},
+		{
+			name: "objects: one replica: nothing to check",
+			objects: func() []coord.Object {
+				return objects(deployment("coord-root", 1, "milvusdb/milvus:v2.4.17", "rootcoord"))
+			},
+		},
+		{
 			name: "objects: the mode comes from a Secret",
 			objects: func() []coord.Object {
 				return objects(configMap("coord-root", "common:\n  session:\n    ttl: 30\n"),

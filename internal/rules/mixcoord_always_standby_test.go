@@ -41,7 +41,7 @@ func TestMixcoordAlwaysStandby(t *testing.T) {
 		{
 			name: "objects: the rootCoord fallback in env, as the upstream chart writes it",
 			objects: func() []coord.Object {
-				return objects(withEnv(deployment("coord-mix", 1, "milvusdb/milvus:v2.6.8", "mixcoord"),
+				return objects(configMap("coord-mix", ""), withEnv(deployment("coord-mix", 1, "milvusdb/milvus:v2.6.8", "mixcoord"),
 					corev1.EnvVar{Name: "ROOT_COORD_ENABLE_ACTIVE_STANDBY", Value: "false"}))
 			},
 			want: []want{{Subject: "mixcoord", At: coord.Source{Object: "Deployment coord-mix", Path: "spec.template.spec.containers[coord].env[0]"},

@@ -113,7 +113,7 @@ func TestNonHARollingUpdate(t *testing.T) {
 		{
 			name: "objects: the API server's RollingUpdate default without active-standby",
 			objects: func() []coord.Object {
-				return objects(deployment("coord-rootcoord", 1, "milvusdb/milvus:v2.4.17", "rootcoord"))
+				return objects(configMap("coord-rootcoord", ""), deployment("coord-rootcoord", 1, "milvusdb/milvus:v2.4.17", "rootcoord"))
 			},
 			want: []want{{
 				Subject: "rootcoord", At: coord.Source{Object: "Deployment coord-rootcoord", Path: "spec.strategy.type"},

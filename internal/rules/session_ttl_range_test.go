@@ -50,7 +50,7 @@ func TestSessionTTLRange(t *testing.T) {
 		{
 			name: "objects: 2.6.0's shipped 10 s applies when nothing sets it",
 			objects: func() []coord.Object {
-				return objects(deployment("coord-mix", 1, "milvusdb/milvus:v2.6.0", "mixcoord"))
+				return objects(configMap("coord-mix", ""), deployment("coord-mix", 1, "milvusdb/milvus:v2.6.0", "mixcoord"))
 			},
 			want: []want{{Subject: "ttl=10", At: coord.Source{Object: "Deployment coord-mix", Path: "spec.template.spec.containers[].image"},
 				Msg: "common.session.ttl is 10 s (Milvus 2.6.0's shipped default)",

@@ -37,12 +37,7 @@ func TestManifestsAgree(t *testing.T) {
 				require.Contains(t, []int{0, 1}, res.Code, res.Stderr)
 				var fromObjects report
 				require.NoError(t, json.Unmarshal([]byte(res.Stdout), &fromObjects), res.Stdout)
-				want, got := haRuleIDs(fromValues), haRuleIDs(fromObjects)
-				if known, ok := knownDifferences[c.major+"/"+filepath.Base(file)]; ok {
-					want = known.manifests
-					assert.Equal(t, known.chart, haRuleIDs(fromValues), "--chart: %s", known.why)
-				}
-				assert.Equal(t, want, got, "valuescheck --chart (left) and helm template | valuescheck manifests (right)")
+				assert.Equal(t, haRuleIDs(fromValues), haRuleIDs(fromObjects), "valuescheck --chart (left) and helm template | valuescheck manifests (right)")
 			})
 		}
 	}
@@ -68,17 +63,4 @@ func haRuleIDs(r report) []string {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
-}
-
-// knownDifferences are the fixtures whose verdicts differ, and why: what the
-// stream cannot show.
-var knownDifferences = map[string]struct {
-	why              string
-	chart, manifests []string
-}{
-	"4/custom-configmap.yaml": {
-		why:       "the customConfigMap is not in the render: --chart knows Milvus reads it and cannot see it; the stream shows a Deployment mounting a ConfigMap it does not hold, and Milvus' default false",
-		chart:     []string{"ha-disruption-budget", "ha-liveness-kills-standby", "ha-spread", "ha-standby-unverifiable"},
-		manifests: []string{"ha-replicas-need-standby", "non-ha-rolling-update"},
-	},
 }
