@@ -2,7 +2,8 @@ package coord
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,11 +109,7 @@ func (c *Config) Lookup(key string) (Setting, []Setting, bool) {
 func (c *Config) Spellings() [][]Setting {
 	var out [][]Setting
 	for _, f := range c.Files {
-		keys := make([]string, 0, len(f.settings))
-		for k := range f.settings {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(f.settings))
 		for _, k := range keys {
 			spelled := map[string]bool{}
 			for _, s := range f.settings[k] {
@@ -136,11 +133,7 @@ func FlattenConfig(m map[string]any, set func(spelling, value string)) {
 }
 
 func flatten(prefix string, m map[string]any, set func(spelling, value string)) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		key := values.Join(prefix, k)
 		switch v := m[k].(type) {
@@ -190,11 +183,7 @@ func (c *Config) Settings() []Setting {
 // Settings returns the layer's settings, by normalised key, each key's in the
 // order they were set.
 func (l *Layer) Settings() []Setting {
-	keys := make([]string, 0, len(l.settings))
-	for k := range l.settings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(l.settings))
 	var out []Setting
 	for _, k := range keys {
 		out = append(out, l.settings[k]...)

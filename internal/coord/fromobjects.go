@@ -2,9 +2,9 @@ package coord
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	yamlv3 "gopkg.in/yaml.v3"
@@ -343,11 +343,7 @@ func containerConfig(d podWorkload, c *corev1.Container, configMaps map[string]c
 		if !ok {
 			continue
 		}
-		keys := make([]string, 0, len(cm.cm.Data))
-		for k := range cm.cm.Data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(cm.cm.Data))
 		for _, k := range keys {
 			name := from.Prefix + k
 			cfg.Env.Set(Setting{Key: name, Value: cm.cm.Data[k], At: cmSource(cm, k),

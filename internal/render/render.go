@@ -2,10 +2,11 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -120,11 +121,7 @@ func Render(ch *chart.Chart, vals chartutil.Values, opts Options) (*Result, erro
 // split splits rendered files into their objects, in template order (partials
 // and empty documents left out), without parsing them.
 func split(files map[string]string) []Manifest {
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(files))
 	var out []Manifest
 	for _, name := range names {
 		if strings.HasPrefix(path.Base(name), "_") || strings.TrimSpace(files[name]) == "" {

@@ -6,7 +6,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/milvus-coord/milvus-coord/internal/check"
@@ -40,11 +41,7 @@ var formats = map[string]Format{
 
 // Names lists the formats, sorted.
 func Names() []string {
-	names := make([]string, 0, len(formats))
-	for n := range formats {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(formats))
 	return names
 }
 

@@ -3,9 +3,10 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net/url"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/milvus-coord/milvus-coord/internal/finding"
@@ -89,11 +90,7 @@ func SARIF(w io.Writer, files []File, opts Options) error {
 			all = append(all, x)
 		}
 	}
-	ids := make([]string, 0, len(used))
-	for id := range used {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(used))
 	index := map[string]int{}
 	driver := sarifDriver{Name: "valuescheck", Version: opts.Version,
 		InformationURI: "https://github.com/milvus-coord/milvus-coord", Rules: []sarifRule{}}

@@ -3,7 +3,8 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
@@ -68,11 +69,7 @@ func authParamsProblem(text string) (problem, fix string) {
 		if json.Unmarshal([]byte(text), &params) != nil || len(params) == 0 {
 			return "is written as JSON", generic
 		}
-		keys := make([]string, 0, len(params))
-		for k := range params {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(params))
 		pairs := make([]string, len(keys))
 		for i, k := range keys {
 			v, isString := params[k].(string)

@@ -7,8 +7,8 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -329,11 +329,7 @@ func (v *Validator) keys(segments []string) []string {
 	if s == nil {
 		return nil
 	}
-	keys := make([]string, 0, len(s.Properties))
-	for k := range s.Properties {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(s.Properties))
 	return keys
 }
 

@@ -8,9 +8,9 @@ package upstream
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -139,18 +139,14 @@ func (k *Keys) Unknown(user map[string]any) []finding.Finding {
 	var out []finding.Finding
 	var walk func(path string, n *node, v map[string]any)
 	walk = func(path string, n *node, v map[string]any) {
-		keys := make([]string, 0, len(v))
-		for key := range v {
-			keys = append(keys, key)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(v))
 		for _, key := range keys {
 			p := values.Join(path, key)
 			c, ok := n.children[key]
 			if !ok {
 				f := finding.Finding{Rule: schema.RuleUnknownKey, Severity: finding.Error, Path: p, Stricter: true,
 					Message: fmt.Sprintf("%s is not a value of chart %s: neither its values.yaml nor its templates read it, so Helm silently renders as if it were not there", p, k.chart),
-					Fix:     schema.UnknownKeyFix(key, n.keys())}
+					Fix:     schema.UnknownKeyFix(key, slices.Sorted(maps.Keys(n.children)))}
 				f.Cause = "schema/" + f.Rule + "/" + f.Path
 				out = append(out, f)
 				continue
@@ -168,15 +164,6 @@ func (k *Keys) Unknown(user map[string]any) []finding.Finding {
 		}
 	}
 	walk("", k.root, user)
-	return out
-}
-
-func (n *node) keys() []string {
-	out := make([]string, 0, len(n.children))
-	for k := range n.children {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -1,7 +1,8 @@
 package valuesschema
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -316,11 +317,7 @@ func ruleEntries() []*Schema {
 
 // block is a schema of the values block key with props, all required.
 func block(key string, props map[string]*Schema) *Schema {
-	required := make([]string, 0, len(props))
-	for k := range props {
-		required = append(required, k)
-	}
-	sort.Strings(required)
+	required := slices.Sorted(maps.Keys(props))
 	return &Schema{Properties: map[string]*Schema{key: {Properties: props, Required: required}}, Required: []string{key}}
 }
 
@@ -499,11 +496,7 @@ func ptr[T any](v T) *T { return &v }
 // break it: `--set image.all.tag=null` would render "milvusdb/milvus:<nil>".
 // Kubernetes objects, lists and maps stay optional: null means "none".
 func setDefaults(s *Schema, defaults map[string]any) {
-	keys := make([]string, 0, len(defaults))
-	for key := range defaults {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(defaults))
 	for _, key := range keys {
 		p := s.Property(key)
 		if p == nil {
