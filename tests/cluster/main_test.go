@@ -2,17 +2,12 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"regexp"
-	"runtime"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,7 +15,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/milvus-coord/milvus-coord/internal/testcluster"
 )
@@ -71,11 +65,7 @@ func runTests(m *testing.M) int {
 	flag.Parse()
 	// The tests wait on controllers, not on the CPU: run them all at once unless
 	// told otherwise (each has its own namespace and nodes).
-	parallelSet := false
-	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
-	if !parallelSet && runtime.GOMAXPROCS(0) < 16 {
-		_ = flag.Set("test.parallel", "16")
-	}
+	testcluster.DefaultParallel(16)
 	fail := func(format string, args ...any) int {
 		fmt.Fprintf(os.Stderr, "FAIL cluster: "+format+"\n", args...)
 		return 1
@@ -92,25 +82,8 @@ func runTests(m *testing.M) int {
 		return fail("%v", err)
 	}
 
-	// Stop the servers on Ctrl-C or a kill from a CI runner, also while they start.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(signals)
-	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
-	defer cancel()
-	var running atomic.Pointer[testcluster.Cluster]
-	go func() {
-		s := <-signals
-		fmt.Fprintf(os.Stderr, "cluster: %v: stopping the test cluster\n", s)
-		cancel()
-		if c := running.Load(); c != nil {
-			c.Stop()
-			os.Exit(1)
-		}
-	}()
-
 	start := time.Now()
-	c, err := testcluster.Start(ctx, testcluster.Options{
+	c, release, err := testcluster.StartStoppable("cluster", clusterStartTimeout, testcluster.Options{
 		Binaries:              bin,
 		Controllers:           true,
 		KwokConfig:            kwokConfig,
@@ -120,23 +93,19 @@ func runTests(m *testing.M) int {
 	if err != nil {
 		return fail("starting the test cluster: %v", err)
 	}
-	running.Store(c)
+	defer release()
 	env.cluster = c
 	defer c.Stop()
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return fail("interrupted while starting")
-	}
 	startup := time.Since(start)
 	if testing.Verbose() {
 		fmt.Fprintf(os.Stderr, "cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok ready at %s in %s\n", c.Server, startup.Round(time.Millisecond))
 	}
 
 	env.helm = testcluster.Helm{Bin: bin.Helm, Kubeconfig: c.Kubeconfig, Home: filepath.Join(c.Dir, "helm"), Timeout: helmTimeout}
-	restConfig, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig)
+	restConfig, err := c.RESTConfig()
 	if err != nil {
 		return fail("%v", err)
 	}
-	restConfig.QPS, restConfig.Burst = 200, 400
 	if env.kube, err = kubernetes.NewForConfig(restConfig); err != nil {
 		return fail("%v", err)
 	}
@@ -154,18 +123,11 @@ func runTests(m *testing.M) int {
 // nsCounter makes namespace names unique within the test binary.
 var nsCounter atomic.Int32
 
-var notDNSLabel = regexp.MustCompile(`[^a-z0-9-]+`)
-
 // newNamespace creates a namespace for one test, named after it so a failure
 // points at its objects. On failure the cluster's state is logged.
 func newNamespace(t *testing.T) string {
 	t.Helper()
-	slug := strings.Trim(notDNSLabel.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-")
-	slug = strings.TrimPrefix(slug, "test")
-	name := fmt.Sprintf("c%02d-%s", nsCounter.Add(1), slug)
-	if len(name) > 40 { // node names add a suffix; stay well inside 63
-		name = strings.TrimRight(name[:40], "-")
-	}
+	name := testcluster.NamespaceName("c", nsCounter.Add(1), t.Name(), 40) // node names add a suffix; stay well inside 63
 	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
 	defer cancel()
 	_, err := env.kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})

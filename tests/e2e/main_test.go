@@ -2,17 +2,11 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"regexp"
-	"runtime"
-	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,7 +18,6 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 )
 
 const (
@@ -59,11 +52,7 @@ func runTests(m *testing.M) int {
 	flag.Parse() // m.Run would parse them too, but -v is needed before
 	// The tests mostly wait on helm subprocesses and the API server, not on the
 	// CPU: run more at once than -parallel's default (GOMAXPROCS) unless told.
-	parallelSet := false
-	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
-	if !parallelSet && runtime.GOMAXPROCS(0) < 4 {
-		_ = flag.Set("test.parallel", "4")
-	}
+	testcluster.DefaultParallel(4)
 	fail := func(format string, args ...any) int {
 		fmt.Fprintf(os.Stderr, "FAIL e2e: "+format+"\n", args...)
 		return 1
@@ -76,44 +65,22 @@ func runTests(m *testing.M) int {
 		return fail("%v", err)
 	}
 
-	// Stop the servers on Ctrl-C or a kill from a CI runner, also while they start.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(signals)
-	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
-	defer cancel()
-	var running atomic.Pointer[testcluster.Cluster]
-	go func() {
-		s := <-signals
-		fmt.Fprintf(os.Stderr, "e2e: %v: stopping kube-apiserver and etcd\n", s)
-		cancel() // a start in progress gives up and cleans up after itself
-		if c := running.Load(); c != nil {
-			c.Stop()
-			os.Exit(1)
-		}
-	}()
-
 	start := time.Now()
-	c, err := testcluster.Start(ctx, testcluster.Options{Binaries: bin})
+	c, release, err := testcluster.StartStoppable("e2e", clusterStartTimeout, testcluster.Options{Binaries: bin})
 	if err != nil {
 		return fail("starting etcd and kube-apiserver: %v", err)
 	}
-	running.Store(c)
+	defer release()
 	env.cluster = c
 	defer c.Stop()
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return fail("interrupted while starting") // the signal came before running.Store
-	}
 	if testing.Verbose() {
 		fmt.Fprintf(os.Stderr, "e2e: kube-apiserver and etcd ready at %s in %s\n", c.Server, time.Since(start).Round(time.Millisecond))
 	}
 
 	env.helm = testcluster.Helm{Bin: bin.Helm, Kubeconfig: c.Kubeconfig, Home: filepath.Join(c.Dir, "helm"), Timeout: helmTimeout}
-	if env.restConfig, err = clientcmd.BuildConfigFromFlags("", c.Kubeconfig); err != nil {
+	if env.restConfig, err = c.RESTConfig(); err != nil {
 		return fail("%v", err)
 	}
-	// Client-side throttling would only slow the tests down.
-	env.restConfig.QPS, env.restConfig.Burst = 200, 400
 	if env.kube, err = kubernetes.NewForConfig(env.restConfig); err != nil {
 		return fail("%v", err)
 	}
@@ -127,19 +94,13 @@ func runTests(m *testing.M) int {
 // nsCounter makes namespace names unique within the test binary.
 var nsCounter atomic.Int32
 
-var notDNSLabel = regexp.MustCompile(`[^a-z0-9-]+`)
-
 // newNamespace creates an empty namespace for one test; names come from the test
 // name so a failure points at its objects. Namespaces are not deleted: without a
 // controller manager a deleted namespace stays Terminating, and the whole cluster
 // goes away after the run. On failure the namespace's objects are logged.
 func newNamespace(t *testing.T) string {
 	t.Helper()
-	slug := strings.Trim(notDNSLabel.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-")
-	name := fmt.Sprintf("e2e-%02d-%s", nsCounter.Add(1), slug)
-	if len(name) > 63 {
-		name = strings.TrimRight(name[:63], "-")
-	}
+	name := testcluster.NamespaceName("e2e-", nsCounter.Add(1), t.Name(), 63)
 	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
 	defer cancel()
 	_, err := env.kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
