@@ -37,9 +37,6 @@ import (
 	"github.com/milvus-coord/milvus-coord/internal/render"
 )
 
-// componentLabel names the coordinator a rendered Deployment runs.
-const componentLabel = "app.kubernetes.io/component"
-
 // MetricsBase is the first replica's METRICS_PORT, Milvus' default.
 const MetricsBase = 9091
 
@@ -81,23 +78,12 @@ type envVar struct {
 // Build makes the config directories and the script for the coordinator
 // Deployments in objs.
 func Build(objs []render.Object) ([]File, error) {
-	configMaps := map[string]*corev1.ConfigMap{}
-	var deployments []*appsv1.Deployment
-	for _, o := range objs {
-		switch obj := o.Object.(type) {
-		case *corev1.ConfigMap:
-			configMaps[obj.Name] = obj
-		case *appsv1.Deployment:
-			if _, ok := roleOrder[obj.Spec.Template.Labels[componentLabel]]; ok {
-				deployments = append(deployments, obj)
-			}
-		}
-	}
+	deployments, configMaps := render.Coordinators(objs)
 	if len(deployments) == 0 {
 		return nil, fmt.Errorf("no coordinator Deployment was rendered")
 	}
 	sort.SliceStable(deployments, func(i, j int) bool {
-		return roleOrder[deployments[i].Spec.Template.Labels[componentLabel]] < roleOrder[deployments[j].Spec.Template.Labels[componentLabel]]
+		return roleOrder[deployments[i].Spec.Template.Labels[render.ComponentLabel]] < roleOrder[deployments[j].Spec.Template.Labels[render.ComponentLabel]]
 	})
 
 	var files []File
@@ -112,7 +98,7 @@ func Build(objs []render.Object) ([]File, error) {
 	}
 	next := 0
 	for _, d := range deployments {
-		role := d.Spec.Template.Labels[componentLabel]
+		role := d.Spec.Template.Labels[render.ComponentLabel]
 		if len(d.Spec.Template.Spec.Containers) == 0 {
 			return nil, fmt.Errorf("Deployment %s has no container", d.Name)
 		}

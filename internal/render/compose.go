@@ -92,20 +92,11 @@ type composeHealthcheck struct {
 // read-only root filesystem, capabilities and no-privilege-escalation carry over,
 // and each emptyDir mount becomes a tmpfs of the emptyDir's size limit.
 func Compose(objs []Object, project string) ([]byte, error) {
-	configMaps := map[string]*corev1.ConfigMap{}
-	var deployments []*appsv1.Deployment
-	for _, o := range objs {
-		switch obj := o.Object.(type) {
-		case *corev1.ConfigMap:
-			configMaps[obj.Name] = obj
-		case *appsv1.Deployment:
-			deployments = append(deployments, obj)
-		}
-	}
+	deployments, configMaps := Coordinators(objs)
 	f := composeFile{Name: project, Services: map[string]composeService{}, Configs: map[string]composeConfig{}}
 	for _, d := range deployments {
-		role := d.Spec.Template.Labels[componentLabel]
-		if _, ok := componentBlocks[role]; !ok || len(d.Spec.Template.Spec.Containers) == 0 {
+		role := d.Spec.Template.Labels[ComponentLabel]
+		if len(d.Spec.Template.Spec.Containers) == 0 {
 			continue
 		}
 		if err := NotCarried(d, "the compose output", true); err != nil {
@@ -373,7 +364,7 @@ func resources(r corev1.ResourceRequirements) *composeResources {
 // change.
 func NotCarried(d *appsv1.Deployment, form string, secrets bool) error {
 	pod := d.Spec.Template.Spec
-	block := componentBlocks[d.Spec.Template.Labels[componentLabel]]
+	block := componentBlocks[d.Spec.Template.Labels[ComponentLabel]]
 	valuesPath := func(key string) string {
 		if block == "" {
 			return key

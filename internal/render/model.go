@@ -1,16 +1,19 @@
 package render
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 
 	"github.com/milvus-coord/milvus-coord/internal/coord"
 	"github.com/milvus-coord/milvus-coord/internal/finding"
 )
 
-// componentLabel carries the coordinator a Deployment of this chart runs;
-// upstreamComponentLabel is the one zilliztech's milvus chart uses.
+// ComponentLabel carries the coordinator a Deployment of this chart runs
+// (rootcoord, ..., mixcoord); upstreamComponentLabel is the one zilliztech's
+// milvus chart uses.
 const (
-	componentLabel         = "app.kubernetes.io/component"
+	ComponentLabel         = "app.kubernetes.io/component"
 	upstreamComponentLabel = "component"
 )
 
@@ -23,6 +26,25 @@ var componentBlocks = func() map[string]string {
 	}
 	return blocks
 }()
+
+// Coordinators returns the coordinator Deployments of this chart among the
+// rendered objects, in render order, and the ConfigMaps by name: what the
+// forms outside Kubernetes (compose, local) are made from.
+func Coordinators(objs []Object) ([]*appsv1.Deployment, map[string]*corev1.ConfigMap) {
+	var deployments []*appsv1.Deployment
+	configMaps := map[string]*corev1.ConfigMap{}
+	for _, o := range objs {
+		switch obj := o.Object.(type) {
+		case *corev1.ConfigMap:
+			configMaps[obj.Name] = obj
+		case *appsv1.Deployment:
+			if _, ok := componentBlocks[obj.Spec.Template.Labels[ComponentLabel]]; ok {
+				deployments = append(deployments, obj)
+			}
+		}
+	}
+	return deployments, configMaps
+}
 
 // ModelObjects prepares rendered objects for coord.FromObjects: each names its
 // template, and a Deployment of the chart names the values block that made it
@@ -38,7 +60,7 @@ func ModelObjects(objs []Object) []coord.Object {
 		if acc, err := meta.Accessor(o.Object); err == nil {
 			m.At.Object = o.Object.GetObjectKind().GroupVersionKind().Kind + " " + acc.GetName()
 			if pod := podLabels(o.Object); pod != nil {
-				component, ok := pod[componentLabel]
+				component, ok := pod[ComponentLabel]
 				if !ok {
 					component = pod[upstreamComponentLabel]
 				}
