@@ -17,7 +17,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
@@ -149,7 +148,7 @@ func start(o Options) (*Server, error) {
 	if err := os.MkdirAll(sdir, 0o700); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(2)
+	ports, err := testcluster.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +179,7 @@ func start(o Options) (*Server, error) {
 	}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	s.cmd.SysProcAttr = serverSysProcAttr()
+	s.cmd.SysProcAttr = testcluster.ServerSysProcAttr()
 	if err := s.cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, err
@@ -287,19 +286,6 @@ func tail(path string) string {
 	return strings.Join(lines, "\n")
 }
 
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
 // writePKI writes a CA, a serving certificate for 127.0.0.1 and a client
 // certificate into dir and records their paths in s.
 func writePKI(dir string, s *Server) error {
@@ -322,7 +308,7 @@ func writePKI(dir string, s *Server) error {
 		return err
 	}
 	s.CACert = filepath.Join(dir, "ca.crt")
-	if err := writePEM(s.CACert, "CERTIFICATE", caDER); err != nil {
+	if err := testcluster.WritePEM(s.CACert, "CERTIFICATE", caDER); err != nil {
 		return err
 	}
 	leaves := []struct {
@@ -348,17 +334,13 @@ func writePKI(dir string, s *Server) error {
 		if err != nil {
 			return err
 		}
-		if err := writePEM(filepath.Join(dir, l.name+".crt"), "CERTIFICATE", der); err != nil {
+		if err := testcluster.WritePEM(filepath.Join(dir, l.name+".crt"), "CERTIFICATE", der); err != nil {
 			return err
 		}
-		if err := writePEM(filepath.Join(dir, l.name+".key"), "PRIVATE KEY", keyDER); err != nil {
+		if err := testcluster.WritePEM(filepath.Join(dir, l.name+".key"), "PRIVATE KEY", keyDER); err != nil {
 			return err
 		}
 	}
 	s.ClientCert, s.ClientKey = filepath.Join(dir, "client.crt"), filepath.Join(dir, "client.key")
 	return nil
-}
-
-func writePEM(path, typ string, der []byte) error {
-	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600)
 }

@@ -110,10 +110,10 @@ func writePKI(dir string) (*pki, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writePEM(p.saPrivateKey, "PRIVATE KEY", saKeyDER); err != nil {
+	if err := WritePEM(p.saPrivateKey, "PRIVATE KEY", saKeyDER); err != nil {
 		return nil, err
 	}
-	if err := writePEM(p.saPublicKey, "PUBLIC KEY", saPubDER); err != nil {
+	if err := WritePEM(p.saPublicKey, "PUBLIC KEY", saPubDER); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -124,13 +124,14 @@ func writeCertAndKey(certPath, keyPath string, certDER []byte, key *ecdsa.Privat
 	if err != nil {
 		return err
 	}
-	if err := writePEM(certPath, "CERTIFICATE", certDER); err != nil {
+	if err := WritePEM(certPath, "CERTIFICATE", certDER); err != nil {
 		return err
 	}
-	return writePEM(keyPath, "PRIVATE KEY", keyDER)
+	return WritePEM(keyPath, "PRIVATE KEY", keyDER)
 }
 
-func writePEM(path, blockType string, der []byte) error {
+// WritePEM writes one PEM block, readable by the owner only.
+func WritePEM(path, blockType string, der []byte) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: blockType, Bytes: der}), 0o600)
 }
 

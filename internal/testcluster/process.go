@@ -35,7 +35,7 @@ func startProcess(name, logPath string, env []string, path string, args ...strin
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.Env = env
-	cmd.SysProcAttr = serverSysProcAttr()
+	cmd.SysProcAttr = ServerSysProcAttr()
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
@@ -126,8 +126,8 @@ func waitHTTP(ctx context.Context, p *process, client *http.Client, url, want st
 	}
 }
 
-// freePorts returns n distinct TCP ports that were free on 127.0.0.1 a moment ago.
-func freePorts(n int) ([]int, error) {
+// FreePorts returns n distinct TCP ports that were free on 127.0.0.1 a moment ago.
+func FreePorts(n int) ([]int, error) {
 	var ports []int
 	var listeners []net.Listener
 	defer func() {

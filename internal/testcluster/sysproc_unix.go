@@ -4,8 +4,8 @@ package testcluster
 
 import "syscall"
 
-// serverSysProcAttr puts a server in its own process group.
-func serverSysProcAttr() *syscall.SysProcAttr {
+// ServerSysProcAttr puts a server in its own process group.
+func ServerSysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }
 
