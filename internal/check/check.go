@@ -148,15 +148,14 @@ func (c *Chart) Check(file *Input, opts Options) Result {
 	}
 	user, prov, flagProblems := values.Merge(c.defaults, docs, opts.Sets)
 	found := append(res.Findings, flagProblems...)
+	if c.upstream != nil {
+		return c.checkUpstream(res, found, user, prov, opts) // coalesces with the subcharts the values enable
+	}
 	vals, err := chartutil.CoalesceValues(c.chart, user)
 	if err != nil {
 		found = append(found, finding.Finding{Rule: schema.RuleType, Severity: finding.Error,
 			Message: "Helm cannot merge the values with the chart's: " + err.Error(), Fix: "check the values' types"})
 		return c.finish(res, found, prov)
-	}
-
-	if c.upstream != nil {
-		return c.checkUpstream(res, found, user, vals, prov, opts)
 	}
 
 	// Keys and types.
@@ -211,8 +210,9 @@ const upstreamDefaultYAML = 1
 // does not know, the HA rules on the model of what its templates deploy, and,
 // when nothing fails, its render, judged by the same rules. Helm refuses
 // none of what the keys or the rules find: the chart has no schema or guard.
-func (c *Chart) checkUpstream(res Result, found []finding.Finding, user map[string]any, vals chartutil.Values, prov *values.Provenance, opts Options) Result {
+func (c *Chart) checkUpstream(res Result, found []finding.Finding, user map[string]any, prov *values.Provenance, opts Options) Result {
 	found = append(found, c.upstream.Unknown(user)...)
+	var vals chartutil.Values
 	ch, err := render.WithDependencies(c.chart, user)
 	if err == nil {
 		vals, err = chartutil.CoalesceValues(ch, user)
